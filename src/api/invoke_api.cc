@@ -1,0 +1,77 @@
+// Api::Invoke: Lambda's Invoke operation (RequestResponse and DryRun).
+#include "api/api.h"
+#include "api/errors.h"
+#include "api/request_json.h"
+#include "common/encoding.h"
+
+namespace kumo::api {
+namespace {
+
+// Lambda's limit for synchronous payloads, both ways.
+constexpr size_t kMaxPayloadBytes = 6 * 1024 * 1024;
+constexpr size_t kLogTailBytes = 4096;
+
+}  // namespace
+
+void Api::Invoke(const std::string& name, const std::string& qualifier, net::HttpRequest&& req,
+                 net::Responder respond) {
+  auto found = Find(name);
+  if (!found.ok()) return respond(ErrorResponse(found.error()));
+  if (!qualifier.empty() && qualifier != "$LATEST") {
+    return respond(ErrorResponse(
+        MakeError(ErrorCode::kNotFound,
+                  "Function not found: " + FunctionArn(arn_, name) + ":" + qualifier)));
+  }
+  if (req.body.size() > kMaxPayloadBytes) {
+    return respond(ErrorResponse(
+        413, "RequestTooLargeException",
+        "Request must be smaller than 6291456 bytes for the InvokeFunction operation"));
+  }
+  std::string type(req.Header("X-Amz-Invocation-Type"));
+  if (type.empty()) type = "RequestResponse";
+  if (type == "DryRun") {
+    net::HttpResponse r;
+    r.status = 204;
+    r.headers.emplace_back("X-Amz-Executed-Version", "$LATEST");
+    return respond(std::move(r));
+  }
+  if (type != "RequestResponse") {
+    return respond(ErrorResponse(
+        400, "InvalidParameterValueException",
+        "X-Amz-Invocation-Type " + type +
+            " is not supported by this kumo version; use RequestResponse or DryRun"));
+  }
+  if (req.body.empty()) req.body = "{}";
+  boost::system::error_code ec;
+  boost::json::parse(req.body, ec);
+  if (ec) {
+    return respond(ErrorResponse(400, "InvalidRequestContentException",
+                                 "Could not parse request body into json: " + ec.message()));
+  }
+  bool tail = req.Header("X-Amz-Log-Type") == "Tail";
+  dispatch::InvokeRequest request;
+  request.request_id = NewUuid();
+  request.payload = std::move(req.body);
+  request.client_context = std::string(req.Header("X-Amz-Client-Context"));
+  std::string code_dir = bundles_.PathFor(found->code_hex);
+  dispatcher_.Invoke(*found, code_dir, std::move(request),
+                     [respond = std::move(respond), tail](dispatch::InvokeResult result) {
+    if (result.platform_error) {
+      net::HttpResponse r = ErrorResponse(*result.platform_error);
+      r.headers.emplace_back("x-amzn-RequestId", result.request_id);
+      return respond(std::move(r));
+    }
+    net::HttpResponse r = net::HttpResponse::Json(200, std::move(result.payload));
+    r.headers.emplace_back("x-amzn-RequestId", result.request_id);
+    r.headers.emplace_back("X-Amz-Executed-Version", result.executed_version);
+    if (result.function_error) r.headers.emplace_back("X-Amz-Function-Error", "Unhandled");
+    if (tail) {
+      std::string_view log = result.log;
+      if (log.size() > kLogTailBytes) log = log.substr(log.size() - kLogTailBytes);
+      r.headers.emplace_back("X-Amz-Log-Result", Base64Encode(log));
+    }
+    respond(std::move(r));
+  });
+}
+
+}  // namespace kumo::api

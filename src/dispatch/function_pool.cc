@@ -1,0 +1,387 @@
+#include "dispatch/function_pool.h"
+
+#include <sys/wait.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "common/time_format.h"
+#include "dispatch/error_document.h"
+#include "dispatch/runtimes.h"
+
+namespace kumo::dispatch {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The runtime gets its Runtime API and kumo's API on these ports of its own loopback.
+constexpr uint16_t kRuntimeApiPort = 9001;
+constexpr uint16_t kKumoApiPort = 9000;
+// Enough of each invocation's log to return the last 4 KB for X-Amz-Log-Type: Tail.
+constexpr size_t kKeptLogBytes = 8192;
+
+double MillisSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+std::string Fixed2(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.2f", v);
+  return buf;
+}
+
+// Lambda's wording for a runtime that went away ("signal: killed", "exit status 1").
+std::string ExitReason(int wait_status) {
+  if (WIFSIGNALED(wait_status)) {
+    int sig = WTERMSIG(wait_status);
+    return sig == SIGKILL ? "signal: killed" : std::string("signal: ") + strsignal(sig);
+  }
+  if (WIFEXITED(wait_status)) {
+    int code = WEXITSTATUS(wait_status);
+    if (code == 0) return "";
+    return "exit status " + std::to_string(code);
+  }
+  return "unknown status";
+}
+
+void AppendCapped(std::string* log, const std::string& line) {
+  log->append(line);
+  log->push_back('\n');
+  if (log->size() > 2 * kKeptLogBytes) log->erase(0, log->size() - kKeptLogBytes);
+}
+
+}  // namespace
+
+FunctionPool::FunctionPool(PoolContext& context, store::FunctionConfig config,
+                           std::string code_dir)
+    : ctx_(context), config_(std::move(config)), code_dir_(std::move(code_dir)) {
+  arn_ = "arn:aws:lambda:" + ctx_.options.region + ":" + ctx_.options.account_id +
+         ":function:" + config_.name;
+}
+
+FunctionPool::~FunctionPool() {
+  *alive_ = false;
+  ctx_.live_instances -= static_cast<int>(instances_.size());
+}
+
+void FunctionPool::Invoke(InvokeRequest request, InvokeCallback done) {
+  if (draining_) {
+    InvokeResult r;
+    r.request_id = request.request_id;
+    r.platform_error = MakeError(ErrorCode::kUnavailable, "function is being replaced; retry");
+    done(std::move(r));
+    return;
+  }
+  waiting_.push_back(Waiting{std::move(request), std::move(done)});
+  Pump();
+}
+
+void FunctionPool::Pump() {
+  if (draining_) return;
+  while (!waiting_.empty()) {
+    // The most recently used idle instance serves first, so the others can reach keep-alive.
+    PoolInstance* idle = nullptr;
+    for (auto it = instances_.rbegin(); it != instances_.rend(); ++it) {
+      if ((*it)->state == PoolInstance::State::kIdle) {
+        idle = it->get();
+        break;
+      }
+    }
+    if (!idle) break;
+    Waiting w = std::move(waiting_.front());
+    waiting_.pop_front();
+    Assign(idle, std::move(w));
+  }
+  while (static_cast<int>(waiting_.size()) > starting_ &&
+         ctx_.live_instances < ctx_.options.max_instances) {
+    StartInstance();
+  }
+}
+
+sandbox::InstanceSpec FunctionPool::BuildSpec(const std::string& instance_id) const {
+  sandbox::InstanceSpec spec;
+  spec.id = instance_id;
+  spec.code_dir = code_dir_;
+  spec.runtime_dir = ctx_.options.runtimes_dir;
+  spec.argv = LookupRuntime(config_.runtime)->argv;
+  spec.memory_bytes = static_cast<uint64_t>(config_.memory_mb) << 20;
+  spec.listen_ports = {kRuntimeApiPort, kKumoApiPort};
+  std::string kumo_api = "http://127.0.0.1:" + std::to_string(kKumoApiPort);
+  auto now = std::chrono::system_clock::now();
+  std::vector<std::pair<std::string, std::string>> env = {
+      {"_HANDLER", config_.handler},
+      {"AWS_EXECUTION_ENV", "AWS_Lambda_" + config_.runtime},
+      {"AWS_LAMBDA_FUNCTION_NAME", config_.name},
+      {"AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"},
+      {"AWS_LAMBDA_FUNCTION_MEMORY_SIZE", std::to_string(config_.memory_mb)},
+      {"AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand"},
+      {"AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + config_.name},
+      {"AWS_LAMBDA_LOG_STREAM_NAME", DatePath(now) + "/[$LATEST]" + instance_id},
+      {"AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + std::to_string(kRuntimeApiPort)},
+      {"AWS_REGION", ctx_.options.region},
+      {"AWS_DEFAULT_REGION", ctx_.options.region},
+      // Placeholder credentials so SDKs sign requests; kumo does not check them yet.
+      {"AWS_ACCESS_KEY_ID", "kumo"},
+      {"AWS_SECRET_ACCESS_KEY", "kumo"},
+      {"AWS_SESSION_TOKEN", "kumo"},
+      {"AWS_ENDPOINT_URL", kumo_api},
+      {"KUMO_ENDPOINT", kumo_api},
+      {"LAMBDA_TASK_ROOT", "/var/task"},
+      {"LAMBDA_RUNTIME_DIR", "/opt/kumo"},
+      {"LANG", "C.UTF-8"},
+      {"PATH", "/usr/local/bin:/usr/bin:/bin"},
+      {"TZ", ":UTC"},
+  };
+  for (const auto& [key, value] : config_.environment) env.emplace_back(key, value);
+  for (auto& [key, value] : env) spec.env.push_back(key + "=" + value);
+  return spec;
+}
+
+void FunctionPool::StartInstance() {
+  std::string id = "i" + std::to_string(ctx_.next_instance++);
+  auto started = PoolInstance::Start(ctx_.loop, ctx_.launcher, BuildSpec(id), this,
+                                     ctx_.api_handler);
+  if (!started.ok()) {
+    // The sandbox could not start the program: the function's entry point is at fault when exec
+    // failed, kumo otherwise.
+    Waiting w = std::move(waiting_.front());
+    waiting_.pop_front();
+    const std::string& message = started.error().message;
+    Log(w.request.request_id, "Error: " + message, nullptr);
+    if (message.rfind("exec", 0) == 0) {
+      FailWaiting(std::move(w),
+                  MakeErrorDocument("Runtime.InvalidEntrypoint",
+                                    "RequestId: " + w.request.request_id + " Error: " + message));
+    } else {
+      InvokeResult r;
+      r.request_id = w.request.request_id;
+      r.platform_error = MakeError(ErrorCode::kInternal, "cannot start instance: " + message);
+      w.done(std::move(r));
+    }
+    return;
+  }
+  std::unique_ptr<PoolInstance> instance = std::move(started.value());
+  PoolInstance* raw = instance.get();
+  raw->state = PoolInstance::State::kStarting;
+  raw->idle_timer = ctx_.loop.NewTimer();
+  raw->idle_timer->Start(ctx_.options.init_timeout, [this, raw] {
+    if (raw->state != PoolInstance::State::kStarting) return;
+    raw->init_error = MakeErrorDocument(
+        "Runtime.InitTimeout",
+        "Init timed out after " + Fixed2(ctx_.options.init_timeout.count() / 1000.0) + " seconds");
+    raw->Kill();
+  });
+  ++starting_;
+  ++ctx_.live_instances;
+  instances_.push_back(std::move(instance));
+}
+
+void FunctionPool::Assign(PoolInstance* instance, Waiting w) {
+  instance->idle_timer->Cancel();
+  instance->state = PoolInstance::State::kBusy;
+  auto active = std::make_unique<ActiveInvocation>();
+  active->request = std::move(w.request);
+  active->done = std::move(w.done);
+  active->started = Clock::now();
+  active->cold = !instance->served_any;
+  active->init_ms = instance->init_ms;
+  if (active->cold) active->log = std::move(instance->init_log);
+  instance->served_any = true;
+  const std::string& id = active->request.request_id;
+  Log(id, "START RequestId: " + id + " Version: $LATEST", &active->log);
+  active->timeout = ctx_.loop.NewTimer();
+  active->timeout->Start(std::chrono::seconds(config_.timeout_s), [this, instance] {
+    if (!instance->active) return;
+    std::string rid = instance->active->request.request_id;
+    std::string message = "Task timed out after " + Fixed2(config_.timeout_s) + " seconds";
+    Log(rid, Iso8601MillisZ(std::chrono::system_clock::now()) + " " + rid + " " + message,
+        &instance->active->log);
+    instance->Kill();
+    Finish(instance, true,
+           MakeErrorDocument("Sandbox.Timedout", "RequestId: " + rid + " Error: " + message));
+  });
+  runtime::RuntimeEvent event;
+  event.request_id = id;
+  event.payload = active->request.payload;
+  event.deadline_ms = NowEpochMillis() + config_.timeout_s * 1000LL;
+  event.function_arn = arn_;
+  event.trace_id = "Root=1-" + id.substr(0, 8) + "-" + id.substr(9, 4) + id.substr(14, 4) +
+                   id.substr(19, 4) + id.substr(24, 12) + ";Sampled=0";
+  event.client_context = active->request.client_context;
+  instance->active = std::move(active);
+  instance->Deliver(std::move(event));
+}
+
+void FunctionPool::Finish(PoolInstance* instance, bool is_error, std::string payload) {
+  std::unique_ptr<ActiveInvocation> a = std::move(instance->active);
+  a->timeout.reset();
+  double duration = MillisSince(a->started);
+  const std::string& id = a->request.request_id;
+  Log(id, "END RequestId: " + id, &a->log);
+  uint64_t max_used_mb = (instance->MaxMemoryUsedBytes() + (1 << 20) - 1) >> 20;
+  std::string report = "REPORT RequestId: " + id + "\tDuration: " + Fixed2(duration) +
+                       " ms\tBilled Duration: " +
+                       std::to_string(static_cast<int64_t>(std::ceil(duration))) +
+                       " ms\tMemory Size: " + std::to_string(config_.memory_mb) +
+                       " MB\tMax Memory Used: " + std::to_string(max_used_mb) + " MB";
+  if (a->cold) report += "\tInit Duration: " + Fixed2(a->init_ms) + " ms";
+  Log(id, report, &a->log);
+  InvokeResult r;
+  r.request_id = id;
+  r.function_error = is_error;
+  r.payload = std::move(payload);
+  r.log = std::move(a->log);
+  a->done(std::move(r));
+}
+
+void FunctionPool::FailWaiting(Waiting w, const std::string& error_document) {
+  InvokeResult r;
+  r.request_id = w.request.request_id;
+  r.function_error = true;
+  r.payload = error_document;
+  w.done(std::move(r));
+}
+
+void FunctionPool::MakeIdle(PoolInstance* instance) {
+  if (draining_) {
+    instance->Kill();
+    return;
+  }
+  instance->state = PoolInstance::State::kIdle;
+  instance->idle_timer->Start(ctx_.options.keep_alive, [instance] { instance->Kill(); });
+}
+
+void FunctionPool::OnReady(PoolInstance* instance) {
+  if (instance->state != PoolInstance::State::kStarting) return;
+  --starting_;
+  instance->init_ms = MillisSince(instance->launched_at);
+  instance->idle_timer->Cancel();
+  MakeIdle(instance);
+  Pump();
+}
+
+void FunctionPool::OnResult(PoolInstance* instance, bool is_error, std::string body,
+                            std::string error_type) {
+  if (!instance->active) return;
+  instance->DrainOutput();
+  Finish(instance, is_error, is_error ? NormalizeErrorDocument(body, error_type) : std::move(body));
+  if (instance->state == PoolInstance::State::kBusy) {
+    MakeIdle(instance);
+    Pump();
+  }
+}
+
+void FunctionPool::OnInitError(PoolInstance* instance, std::string body, std::string error_type) {
+  instance->init_error = NormalizeErrorDocument(body, error_type);
+  if (instance->active) {
+    // A runtime that fails "init" after taking work: the running invocation gets the error.
+    Finish(instance, true, instance->init_error);
+  }
+  instance->Kill();
+}
+
+void FunctionPool::OnOutputLine(PoolInstance* instance, std::string line) {
+  if (instance->active) {
+    Log(instance->active->request.request_id, std::move(line), &instance->active->log);
+  } else if (!instance->served_any) {
+    Log("", std::move(line), &instance->init_log);
+  } else {
+    Log("", std::move(line), nullptr);
+  }
+}
+
+void FunctionPool::OnExit(PoolInstance* instance, int wait_status, bool oom_killed) {
+  bool was_starting = instance->state == PoolInstance::State::kStarting;
+  if (was_starting) --starting_;
+  instance->state = PoolInstance::State::kStopping;
+  std::string reason = ExitReason(wait_status);
+  if (instance->active) {
+    std::string rid = instance->active->request.request_id;
+    std::string message = "RequestId: " + rid + " Error: " +
+                          (reason.empty() ? "Runtime exited without providing a reason"
+                                          : "Runtime exited with error: " + reason);
+    Log(rid, message, &instance->active->log);
+    std::string type = oom_killed ? "Runtime.OutOfMemory" : "Runtime.ExitError";
+    if (oom_killed) {
+      Log(rid, "Runtime.OutOfMemory: the function used more than its " +
+                   std::to_string(config_.memory_mb) + " MB memory limit",
+          &instance->active->log);
+    }
+    Finish(instance, true, MakeErrorDocument(type, message));
+  } else if (was_starting && !draining_ && static_cast<int>(waiting_.size()) > starting_) {
+    // The instance died during init: the invocation that was waiting for it gets the reason.
+    Waiting w = std::move(waiting_.front());
+    waiting_.pop_front();
+    std::string doc = instance->init_error;
+    if (doc.empty()) {
+      doc = MakeErrorDocument("Runtime.ExitError",
+                              "RequestId: " + w.request.request_id + " Error: " +
+                                  (reason.empty() ? "Runtime exited without providing a reason"
+                                                  : "Runtime exited with error: " + reason));
+    }
+    Log(w.request.request_id, "INIT_REPORT Status: error\tError Type: " + ErrorTypeOf(doc),
+        nullptr);
+    FailWaiting(std::move(w), doc);
+  }
+  Remove(instance);
+  Pump();
+}
+
+void FunctionPool::Remove(PoolInstance* instance) {
+  for (auto it = instances_.begin(); it != instances_.end(); ++it) {
+    if (it->get() != instance) continue;
+    // Destroyed later: we may be inside one of the instance's own callbacks.
+    std::shared_ptr<PoolInstance> doomed(std::move(*it));
+    instances_.erase(it);
+    --ctx_.live_instances;
+    ctx_.loop.Post([doomed] {});
+    break;
+  }
+  if (draining_ && instances_.empty() && on_empty_) {
+    auto fn = std::move(on_empty_);
+    on_empty_ = nullptr;
+    ctx_.loop.Post(std::move(fn));
+  }
+}
+
+void FunctionPool::Drain(const Error& reason) {
+  draining_ = true;
+  auto waiting = std::move(waiting_);
+  waiting_.clear();
+  for (auto& w : waiting) {
+    InvokeResult r;
+    r.request_id = w.request.request_id;
+    r.platform_error = reason;
+    w.done(std::move(r));
+  }
+  for (auto& instance : instances_) {
+    if (instance->state != PoolInstance::State::kBusy) instance->Kill();
+  }
+  if (instances_.empty() && on_empty_) {
+    auto fn = std::move(on_empty_);
+    on_empty_ = nullptr;
+    ctx_.loop.Post(std::move(fn));
+  }
+}
+
+void FunctionPool::KillAll(const std::string& reason) {
+  for (auto& instance : instances_) {
+    if (instance->active) {
+      std::unique_ptr<ActiveInvocation> a = std::move(instance->active);
+      InvokeResult r;
+      r.request_id = a->request.request_id;
+      r.platform_error = MakeError(ErrorCode::kUnavailable, reason);
+      a->done(std::move(r));
+    }
+    instance->Kill();
+  }
+}
+
+void FunctionPool::Log(const std::string& request_id, std::string line,
+                       std::string* invocation_log) {
+  if (invocation_log) AppendCapped(invocation_log, line);
+  ctx_.logs.Append(config_.name, NowEpochMillis(), request_id, std::move(line));
+}
+
+}  // namespace kumo::dispatch

@@ -1,0 +1,98 @@
+#pragma once
+// One running instance of a function as its pool sees it: the sandboxed process, its private
+// Runtime API channel, its captured output and the invocation it is running. The pool owns it
+// and decides everything; the instance only reports what happened through Owner. Loop thread
+// only. Owner callbacks may not destroy the instance synchronously (the pool defers it).
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+#include "dispatch/invocation.h"
+#include "net/event_loop.h"
+#include "net/http_server.h"
+#include "runtime/runtime_channel.h"
+#include "sandbox/launcher.h"
+
+namespace kumo::dispatch {
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+// An invocation assigned to an instance, from delivery to its answer.
+struct ActiveInvocation {
+  InvokeRequest request;
+  InvokeCallback done;
+  SteadyTime started;
+  bool cold = false;
+  double init_ms = 0;
+  std::string log;  // START..REPORT as text, for X-Amz-Log-Result
+  std::unique_ptr<net::Timer> timeout;
+};
+
+class PoolInstance : public runtime::RuntimeChannel::Listener {
+ public:
+  enum class State { kStarting, kIdle, kBusy, kStopping };
+
+  class Owner {
+   public:
+    virtual ~Owner() = default;
+    virtual void OnReady(PoolInstance* instance) = 0;
+    virtual void OnResult(PoolInstance* instance, bool is_error, std::string body,
+                          std::string error_type) = 0;
+    virtual void OnInitError(PoolInstance* instance, std::string body,
+                             std::string error_type) = 0;
+    virtual void OnOutputLine(PoolInstance* instance, std::string line) = 0;
+    virtual void OnExit(PoolInstance* instance, int wait_status, bool oom_killed) = 0;
+  };
+
+  // Launches the sandbox and starts serving its Runtime API channel and, when the sandbox
+  // handed a second socket, kumo's API to the function (api_handler).
+  static Result<std::unique_ptr<PoolInstance>> Start(net::EventLoop& loop,
+                                                     sandbox::Launcher& launcher,
+                                                     const sandbox::InstanceSpec& spec,
+                                                     Owner* owner,
+                                                     const net::HttpHandler& api_handler);
+  ~PoolInstance() override;
+
+  void Deliver(runtime::RuntimeEvent event) { channel_->Deliver(std::move(event)); }
+  // Kills the processes; OnExit follows once they are gone.
+  void Kill();
+  // Reads whatever the instance has written so far (so a response's log lines are complete).
+  void DrainOutput();
+  uint64_t MaxMemoryUsedBytes() const { return sandbox_->MaxMemoryUsedBytes(); }
+  const std::string& id() const { return id_; }
+
+  // Fields the pool manages.
+  State state = State::kStarting;
+  SteadyTime launched_at;
+  double init_ms = 0;
+  bool served_any = false;
+  std::string init_log;  // output printed before the first invocation
+  std::string init_error;  // the runtime's /init/error document, if it sent one
+  std::unique_ptr<ActiveInvocation> active;
+  std::unique_ptr<net::Timer> idle_timer;
+
+ private:
+  PoolInstance(std::string id, Owner* owner) : id_(std::move(id)), owner_(owner) {}
+  // runtime::RuntimeChannel::Listener
+  void OnReady() override { owner_->OnReady(this); }
+  void OnResponse(const std::string& request_id, std::string body) override;
+  void OnError(const std::string& request_id, std::string body, std::string type) override;
+  void OnInitError(std::string body, std::string type) override;
+
+  void OnOutputReadable();
+  void OnProcessExit();
+
+  std::string id_;
+  Owner* owner_;
+  std::unique_ptr<sandbox::Instance> sandbox_;
+  std::unique_ptr<runtime::RuntimeChannel> channel_;
+  std::unique_ptr<net::HttpServer> api_server_;
+  std::unique_ptr<net::ReadWatch> output_watch_;
+  std::unique_ptr<net::ReadWatch> exit_watch_;
+  std::string partial_line_;
+  bool exited_ = false;
+};
+
+}  // namespace kumo::dispatch

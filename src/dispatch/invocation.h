@@ -1,0 +1,31 @@
+#pragma once
+// What a caller hands the dispatcher and what it gets back.
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "common/result.h"
+
+namespace kumo::dispatch {
+
+struct InvokeRequest {
+  std::string request_id;
+  std::string payload;
+  std::string client_context;  // base64, passed through to the runtime
+};
+
+struct InvokeResult {
+  std::string request_id;
+  // Set when kumo could not run the invocation at all (throttled, shutting down, cannot start
+  // an instance for a reason that is kumo's, not the function's). Nothing else is meaningful.
+  std::optional<Error> platform_error;
+  bool function_error = false;  // the payload is an error document: X-Amz-Function-Error
+  std::string payload;
+  std::string log;  // what this invocation logged, START to REPORT
+  std::string executed_version = "$LATEST";
+};
+
+using InvokeCallback = std::function<void(InvokeResult)>;
+
+}  // namespace kumo::dispatch

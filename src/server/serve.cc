@@ -1,0 +1,165 @@
+#include "server/serve.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+
+#include "api/api.h"
+#include "dispatch/dispatcher.h"
+#include "net/event_loop.h"
+#include "net/http_server.h"
+#include "sandbox/launcher.h"
+#include "store/bundle_store.h"
+#include "store/function_store.h"
+#include "telemetry/log_store.h"
+
+namespace kumo::server {
+namespace fs = std::filesystem;
+namespace {
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:9000";
+  std::string data_dir = ".kumo-data";
+  std::string runtimes_dir;
+  std::string region = "us-east-1";
+  std::string log_level = "info";
+  int shutdown_grace_s = 5;
+};
+
+fs::path ExecutableDir() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? fs::current_path() : exe.parent_path();
+}
+
+// The runtime shims live in the source tree's runtimes/ beside build/, or where installed.
+std::string DefaultRuntimesDir() {
+  for (fs::path candidate : {ExecutableDir() / ".." / "runtimes", fs::path("/usr/share/kumo/runtimes")}) {
+    std::error_code ec;
+    if (fs::exists(candidate / "python", ec)) return fs::weakly_canonical(candidate).string();
+  }
+  return (ExecutableDir() / ".." / "runtimes").string();
+}
+
+bool SplitHostPort(const std::string& text, std::string* host, uint16_t* port) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  *host = text.substr(0, colon);
+  char* end = nullptr;
+  long p = std::strtol(text.c_str() + colon + 1, &end, 10);
+  if (*end != '\0' || p < 0 || p > 65535 || colon + 1 == text.size()) return false;
+  *port = static_cast<uint16_t>(p);
+  return true;
+}
+
+int Serve(const ServeOptions& options) {
+  std::string host;
+  uint16_t port = 0;
+  if (!SplitHostPort(options.listen, &host, &port)) {
+    std::fprintf(stderr, "kumo: --listen must be HOST:PORT, got \"%s\"\n", options.listen.c_str());
+    return 2;
+  }
+  std::error_code ec;
+  fs::create_directories(fs::path(options.data_dir) / "bundles", ec);
+  if (ec) {
+    std::fprintf(stderr, "kumo: cannot create data directory %s: %s\n", options.data_dir.c_str(),
+                 ec.message().c_str());
+    return 1;
+  }
+  fs::path data = fs::absolute(options.data_dir);
+  auto functions = store::FunctionStore::Open((data / "kumo.db").string());
+  if (!functions.ok()) {
+    std::fprintf(stderr, "kumo: %s\n", functions.error().message.c_str());
+    return 1;
+  }
+  store::BundleStore bundles((data / "bundles").string());
+  if (auto referenced = (*functions)->ReferencedBundles(); referenced.ok()) {
+    bundles.RemoveUnreferenced(*referenced);
+  }
+
+  sandbox::LauncherOptions launcher_options;
+  launcher_options.helper_path = (ExecutableDir() / "kumo-sandbox").string();
+  launcher_options.scope = "s" + std::to_string(getpid());
+  std::unique_ptr<sandbox::Launcher> launcher = sandbox::Launcher::Create(launcher_options);
+  launcher->CleanupStale();
+  for (const auto& warning : launcher->capabilities().warnings) {
+    spdlog::warn("sandbox: {}", warning);
+  }
+
+  net::EventLoop loop;
+  telemetry::LogStore logs;
+  dispatch::DispatcherOptions dispatch_options;
+  dispatch_options.runtimes_dir =
+      options.runtimes_dir.empty() ? DefaultRuntimesDir() : options.runtimes_dir;
+  dispatch_options.region = options.region;
+  dispatch::Dispatcher dispatcher(loop, *launcher, logs, dispatch_options);
+  api::ArnContext arn;
+  arn.region = options.region;
+  api::Api api(loop, **functions, bundles, dispatcher, logs, arn);
+  net::HttpHandler handler = [&api](net::HttpRequest&& req, net::Responder respond) {
+    api.Handle(std::move(req), std::move(respond));
+  };
+  dispatcher.set_instance_api_handler(handler);
+
+  auto server = net::HttpServer::Listen(loop, host, port, handler);
+  if (!server.ok()) {
+    std::fprintf(stderr, "kumo: %s\n", server.error().message.c_str());
+    return 1;
+  }
+  bool stopping = false;
+  loop.OnSignals({SIGINT, SIGTERM}, [&](int sig) {
+    if (stopping) {
+      spdlog::warn("second signal: stopping now");
+      loop.Stop();
+      return;
+    }
+    stopping = true;
+    spdlog::info("signal {}: draining", sig);
+    (*server)->StopAccepting();
+    dispatcher.Shutdown(std::chrono::seconds(options.shutdown_grace_s), [&] {
+      (*server)->CloseAll();
+      loop.Stop();
+    });
+  });
+  std::printf("kumo api listening on http://%s:%u\n", host.c_str(), (*server)->port());
+  std::fflush(stdout);
+  spdlog::info("data in {}, runtimes from {}", data.string(), dispatch_options.runtimes_dir);
+  loop.Run();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int ServeMain(int argc, char** argv) {
+  ServeOptions options;
+  CLI::App app{"kumo serve: run the kumo server", "kumo serve"};
+  app.add_option("--listen", options.listen, "HOST:PORT for the API (port 0 picks a free one)")
+      ->capture_default_str();
+  app.add_option("--data-dir", options.data_dir, "Folder for state: database and code bundles")
+      ->capture_default_str();
+  app.add_option("--runtimes-dir", options.runtimes_dir,
+                 "Folder holding kumo's runtime shims (default: beside the binary)");
+  app.add_option("--region", options.region, "Region reported in ARNs and to functions")
+      ->capture_default_str();
+  app.add_option("--shutdown-grace", options.shutdown_grace_s,
+                 "Seconds in-flight invocations get to finish on SIGTERM")
+      ->capture_default_str();
+  app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error")
+      ->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  spdlog::set_level(spdlog::level::from_str(options.log_level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  signal(SIGPIPE, SIG_IGN);
+  return Serve(options);
+}
+
+}  // namespace kumo::server
