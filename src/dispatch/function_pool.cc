@@ -2,10 +2,12 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 
+#include "common/encoding.h"
 #include "common/time_format.h"
 #include "dispatch/error_document.h"
 #include "dispatch/runtimes.h"
@@ -43,6 +45,16 @@ std::string ExitReason(int wait_status) {
     return "exit status " + std::to_string(code);
   }
   return "unknown status";
+}
+
+// An X-Ray style trace header: Root=1-<8 hex epoch seconds>-<24 hex random>.
+std::string NewTraceId() {
+  char epoch[16];
+  std::snprintf(epoch, sizeof(epoch), "%08llx",
+                static_cast<unsigned long long>(NowEpochMillis() / 1000));
+  std::string random = NewUuid();
+  random.erase(std::remove(random.begin(), random.end(), '-'), random.end());
+  return std::string("Root=1-") + epoch + "-" + random.substr(0, 24) + ";Sampled=0";
 }
 
 void AppendCapped(std::string* log, const std::string& line) {
@@ -206,8 +218,7 @@ void FunctionPool::Assign(PoolInstance* instance, Waiting w) {
   event.payload = active->request.payload;
   event.deadline_ms = NowEpochMillis() + config_.timeout_s * 1000LL;
   event.function_arn = arn_;
-  event.trace_id = "Root=1-" + id.substr(0, 8) + "-" + id.substr(9, 4) + id.substr(14, 4) +
-                   id.substr(19, 4) + id.substr(24, 12) + ";Sampled=0";
+  event.trace_id = NewTraceId();
   event.client_context = active->request.client_context;
   instance->active = std::move(active);
   instance->Deliver(std::move(event));
@@ -255,6 +266,7 @@ void FunctionPool::MakeIdle(PoolInstance* instance) {
 void FunctionPool::OnReady(PoolInstance* instance) {
   if (instance->state != PoolInstance::State::kStarting) return;
   --starting_;
+  instance->ready = true;
   instance->init_ms = MillisSince(instance->launched_at);
   instance->idle_timer->Cancel();
   MakeIdle(instance);
@@ -292,7 +304,7 @@ void FunctionPool::OnOutputLine(PoolInstance* instance, std::string line) {
 }
 
 void FunctionPool::OnExit(PoolInstance* instance, int wait_status, bool oom_killed) {
-  bool was_starting = instance->state == PoolInstance::State::kStarting;
+  bool was_starting = !instance->ready;
   if (was_starting) --starting_;
   instance->state = PoolInstance::State::kStopping;
   std::string reason = ExitReason(wait_status);

@@ -67,6 +67,7 @@ class PoolInstance : public runtime::RuntimeChannel::Listener {
   State state = State::kStarting;
   SteadyTime launched_at;
   double init_ms = 0;
+  bool ready = false;  // finished init (asked for work at least once)
   bool served_any = false;
   std::string init_log;  // output printed before the first invocation
   std::string init_error;  // the runtime's /init/error document, if it sent one
