@@ -1,0 +1,130 @@
+#include "cli/cli.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "cli/command_util.h"
+#include "cli/http_client.h"
+
+namespace kumo::cli {
+namespace {
+
+// What the command line asked for, filled in by CLI11 while parsing.
+struct Parsed {
+  std::string endpoint;
+  DeploySpec deploy;
+  std::string deploy_dir, handler, description;
+  int memory_mb = 0, timeout_s = 0;
+  std::vector<std::string> env;
+  InvokeArgs invoke;
+  std::string name;
+  bool follow = false;
+};
+
+struct Subcommands {
+  CLI::App* serve;
+  CLI::App* deploy;
+  CLI::App* invoke;
+  CLI::App* ls;
+  CLI::App* rm;
+  CLI::App* logs;
+};
+
+Subcommands Define(CLI::App& app, Parsed& p) {
+  app.add_option("--endpoint", p.endpoint,
+                 "kumo server URL (env KUMO_ENDPOINT, default " + std::string(kDefaultEndpoint) + ")");
+  app.fallthrough();
+  Subcommands s;
+  s.serve = app.add_subcommand("serve", "run the kumo server (see kumo serve --help)");
+  s.serve->allow_extras();
+  s.deploy = app.add_subcommand("deploy", "zip a folder and create or update a function from it");
+  s.deploy->add_option("dir", p.deploy_dir, "folder with the function's code")->required();
+  s.deploy->add_option("--name", p.deploy.name, "function name")->required();
+  s.deploy->add_option("--runtime", p.deploy.runtime, "e.g. python3.12, nodejs20.x, provided.al2023")
+      ->required();
+  s.deploy->add_option("--handler", p.handler, "e.g. app.handler (optional for provided runtimes)");
+  s.deploy->add_option("--memory", p.memory_mb, "memory in MB (128-10240)");
+  s.deploy->add_option("--timeout", p.timeout_s, "timeout in seconds (1-900)");
+  s.deploy->add_option("--env", p.env, "environment variable KEY=VALUE (repeatable)")
+      ->allow_extra_args(false);
+  s.deploy->add_option("--description", p.description, "free text");
+  s.invoke = app.add_subcommand("invoke", "invoke a function and print its result");
+  s.invoke->add_option("name", p.invoke.name, "function name")->required();
+  s.invoke->add_option("--payload", p.invoke.payload_arg, "JSON, @FILE, or - for stdin (default {})");
+  s.invoke->add_flag("--log", p.invoke.tail_log, "print the end of the invocation's log to stderr");
+  s.ls = app.add_subcommand("ls", "list functions");
+  s.rm = app.add_subcommand("rm", "delete a function");
+  s.rm->add_option("name", p.name, "function name")->required();
+  s.logs = app.add_subcommand("logs", "print a function's logs");
+  s.logs->add_option("name", p.name, "function name")->required();
+  s.logs->add_flag("-f,--follow", p.follow, "keep printing new events until interrupted");
+  app.require_subcommand(1);
+  return s;
+}
+
+// Moves the optional deploy settings into the spec, only those the user gave.
+Status CompleteDeploySpec(const Subcommands& s, Parsed& p) {
+  if (s.deploy->count("--handler")) p.deploy.handler = p.handler;
+  if (s.deploy->count("--description")) p.deploy.description = p.description;
+  if (s.deploy->count("--memory")) p.deploy.memory_mb = p.memory_mb;
+  if (s.deploy->count("--timeout")) p.deploy.timeout_s = p.timeout_s;
+  if (s.deploy->count("--env")) {
+    KUMO_ASSIGN_OR_RETURN(p.deploy.environment, ParseEnvAssignments(p.env));
+  }
+  return Ok();
+}
+
+int Dispatch(const Subcommands& s, Parsed& p, Io io) {
+  if (s.serve->parsed()) return Fail(io.err, "serve is run by the kumo binary itself, not the CLI");
+  Result<Endpoint> endpoint = ParseEndpoint(p.endpoint);
+  if (!endpoint.ok()) return Fail(io.err, endpoint.error().message);
+  HttpClient client(*endpoint);
+  if (s.deploy->parsed()) {
+    if (Status status = CompleteDeploySpec(s, p); !status.ok()) {
+      return Fail(io.err, status.error().message);
+    }
+    return Deploy(client, p.deploy, p.deploy_dir, io);
+  }
+  if (s.invoke->parsed()) return Invoke(client, p.invoke, io);
+  if (s.ls->parsed()) return ListFunctions(client, io);
+  if (s.rm->parsed()) return RemoveFunction(client, p.name, io);
+  return ShowLogs(client, p.name, p.follow, io);
+}
+
+}  // namespace
+
+int Run(const std::vector<std::string>& args, Io io, std::string_view default_endpoint) {
+  CLI::App app{"kumo: serverless functions on your own machine", "kumo"};
+  Parsed parsed;
+  parsed.endpoint = std::string(default_endpoint);
+  Subcommands subcommands = Define(app, parsed);
+  if (args.empty()) {
+    io.err << app.help();
+    return 1;
+  }
+  std::vector<std::string> argv_storage = {"kumo"};
+  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  std::vector<const char*> argv;
+  for (const std::string& arg : argv_storage) argv.push_back(arg.c_str());
+  try {
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e, io.out, io.err);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e, io.out, io.err);
+  } catch (const CLI::ParseError& e) {
+    return Fail(io.err, std::string(e.what()) + " (see kumo --help)");
+  }
+  return Dispatch(subcommands, parsed, io);
+}
+
+int Main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  const char* env_endpoint = std::getenv("KUMO_ENDPOINT");
+  std::string endpoint = env_endpoint && *env_endpoint ? env_endpoint : std::string(kDefaultEndpoint);
+  return Run(args, Io{std::cin, std::cout, std::cerr}, endpoint);
+}
+
+}  // namespace kumo::cli

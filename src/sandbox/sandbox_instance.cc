@@ -1,0 +1,66 @@
+#include "sandbox/sandbox_instance.h"
+
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace kumo::sandbox {
+
+SandboxInstance::~SandboxInstance() {
+  if (!reaped_) {
+    Kill();
+    Reap();
+  }
+}
+
+std::vector<int> SandboxInstance::listen_fds() const {
+  std::vector<int> fds;
+  for (const UniqueFd& fd : p_.listeners) fds.push_back(fd.get());
+  return fds;
+}
+
+uint64_t SandboxInstance::MaxMemoryUsedBytes() const {
+  if (reaped_ || !p_.cgroup) return max_memory_;
+  return p_.cgroup->MaxMemoryUsedBytes();
+}
+
+bool SandboxInstance::OomKilled() const {
+  if (reaped_ || !p_.cgroup) return oom_killed_;
+  return p_.cgroup->OomKilled();
+}
+
+void SandboxInstance::Kill() {
+  if (reaped_) return;
+  // Killing pid 1 of the namespace takes the whole namespace down; the pidfd makes sure it is
+  // still our process even if it has already exited and been reaped by the helper.
+  if (p_.main_pidfd.valid()) {
+    ::syscall(SYS_pidfd_send_signal, p_.main_pidfd.get(), SIGKILL, nullptr, 0);
+  } else {
+    ::kill(p_.main_pid, SIGKILL);
+  }
+  if (p_.cgroup) p_.cgroup->KillAll();
+}
+
+int SandboxInstance::Reap() {
+  if (reaped_) return status_;
+  pid_t r;
+  do {
+    r = ::waitpid(p_.helper_pid, &status_, 0);
+  } while (r < 0 && errno == EINTR);
+  reaped_ = true;
+  if (p_.cgroup) {
+    max_memory_ = p_.cgroup->MaxMemoryUsedBytes();
+    oom_killed_ = p_.cgroup->OomKilled();
+    // Without a pid namespace, children of the program may outlive it; the cgroup catches them.
+    p_.cgroup->KillAll();
+    (void)p_.cgroup->Remove();
+    p_.cgroup.reset();
+  }
+  p_.main_pidfd.Reset();
+  return status_;
+}
+
+}  // namespace kumo::sandbox
