@@ -25,7 +25,9 @@ class Api {
  private:
   // Handlers, one per operation; each answers through `respond` exactly once.
   void CreateFunction(const net::HttpRequest& req, net::Responder& respond);
-  void GetFunction(const std::string& name, bool configuration_only, net::Responder& respond);
+  void GetFunction(const std::string& name, bool configuration_only, const net::HttpRequest& req,
+                   net::Responder& respond);
+  void DownloadCode(const std::string& name, net::Responder& respond);
   void ListFunctions(const net::HttpRequest& req, net::Responder& respond);
   void UpdateCode(const std::string& name, const net::HttpRequest& req, net::Responder& respond);
   void UpdateConfiguration(const std::string& name, const net::HttpRequest& req,

@@ -45,10 +45,11 @@ std::string FunctionConfigurationJson(const ArnContext& ctx, const store::Functi
   return json::serialize(ConfigurationObject(ctx, config));
 }
 
-std::string GetFunctionJson(const ArnContext& ctx, const store::FunctionConfig& config) {
+std::string GetFunctionJson(const ArnContext& ctx, const store::FunctionConfig& config,
+                            const std::string& code_location) {
   json::object o;
   o["Configuration"] = ConfigurationObject(ctx, config);
-  o["Code"] = json::object{{"RepositoryType", "S3"}};
+  o["Code"] = json::object{{"RepositoryType", "S3"}, {"Location", code_location}};
   o["Tags"] = json::object{};
   return json::serialize(o);
 }

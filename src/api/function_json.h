@@ -16,8 +16,9 @@ struct ArnContext {
 std::string FunctionArn(const ArnContext& ctx, const std::string& name);
 // Lambda's FunctionConfiguration object, serialized.
 std::string FunctionConfigurationJson(const ArnContext& ctx, const store::FunctionConfig& config);
-// GetFunction's {"Configuration": ..., "Code": ...}.
-std::string GetFunctionJson(const ArnContext& ctx, const store::FunctionConfig& config);
+// GetFunction's {"Configuration": ..., "Code": ...}; `code_location` is a URL to the zip.
+std::string GetFunctionJson(const ArnContext& ctx, const store::FunctionConfig& config,
+                            const std::string& code_location);
 // ListFunctions' page.
 std::string ListFunctionsJson(const ArnContext& ctx,
                               const std::vector<store::FunctionConfig>& functions,

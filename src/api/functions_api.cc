@@ -1,6 +1,8 @@
 // The function-management operations of Api: Create, Get, List, UpdateCode,
 // UpdateConfiguration, Delete, and the request router.
 #include <chrono>
+#include <fstream>
+#include <iterator>
 
 #include "api/api.h"
 #include "api/errors.h"
@@ -118,7 +120,7 @@ void Api::Handle(net::HttpRequest&& req, net::Responder respond) {
       std::string qualifier = req.QueryParam("Qualifier");
       std::string name = NameFromPath(parts[0], &qualifier);
       if (parts.size() == 1) {
-        if (m == "GET") return GetFunction(name, false, respond);
+        if (m == "GET") return GetFunction(name, false, req, respond);
         if (m == "DELETE") return DeleteFunction(name, respond);
       } else if (parts.size() == 2) {
         const std::string& op = parts[1];
@@ -127,7 +129,7 @@ void Api::Handle(net::HttpRequest&& req, net::Responder respond) {
         }
         if (op == "code" && m == "PUT") return UpdateCode(name, req, respond);
         if (op == "configuration" && m == "PUT") return UpdateConfiguration(name, req, respond);
-        if (op == "configuration" && m == "GET") return GetFunction(name, true, respond);
+        if (op == "configuration" && m == "GET") return GetFunction(name, true, req, respond);
       }
     }
   } else if (path.substr(0, kLogsPrefix.size()) == kLogsPrefix) {
@@ -135,6 +137,7 @@ void Api::Handle(net::HttpRequest&& req, net::Responder respond) {
     if (parts.size() == 2 && parts[1] == "logs" && m == "GET") {
       return ReadLogs(parts[0], req, std::move(respond));
     }
+    if (parts.size() == 2 && parts[1] == "code" && m == "GET") return DownloadCode(parts[0], respond);
   }
   respond(ErrorResponse(404, "UnknownOperationException",
                         "Unknown operation " + m + " " + std::string(path)));
@@ -179,12 +182,33 @@ void Api::CreateFunction(const net::HttpRequest& req, net::Responder& respond) {
   respond(net::HttpResponse::Json(201, FunctionConfigurationJson(arn_, *result)));
 }
 
-void Api::GetFunction(const std::string& name, bool configuration_only, net::Responder& respond) {
+void Api::GetFunction(const std::string& name, bool configuration_only,
+                      const net::HttpRequest& req, net::Responder& respond) {
   auto found = Find(name);
   if (!found.ok()) return respond(ErrorResponse(found.error()));
-  respond(net::HttpResponse::Json(200, configuration_only
-                                           ? FunctionConfigurationJson(arn_, *found)
-                                           : GetFunctionJson(arn_, *found)));
+  if (configuration_only) {
+    return respond(net::HttpResponse::Json(200, FunctionConfigurationJson(arn_, *found)));
+  }
+  // Lambda answers a presigned S3 URL; kumo's is its own download path on the address asked.
+  std::string host(req.Header("Host"));
+  std::string location = "http://" + (host.empty() ? std::string("127.0.0.1") : host) +
+                         std::string(kLogsPrefix) + name + "/code";
+  respond(net::HttpResponse::Json(200, GetFunctionJson(arn_, *found, location)));
+}
+
+void Api::DownloadCode(const std::string& name, net::Responder& respond) {
+  auto found = Find(name);
+  if (!found.ok()) return respond(ErrorResponse(found.error()));
+  std::string path = bundles_.ArchivePath(found->code_hex);
+  std::ifstream in(path, std::ios::binary);
+  if (path.empty() || !in) {
+    return respond(ErrorResponse(
+        MakeError(ErrorCode::kNotFound, "The code archive of " + name + " is not kept")));
+  }
+  net::HttpResponse r;
+  r.headers.emplace_back("Content-Type", "application/zip");
+  r.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  respond(std::move(r));
 }
 
 void Api::ListFunctions(const net::HttpRequest& req, net::Responder& respond) {

@@ -104,6 +104,12 @@ void RunInstance(const HelperConfig& config, const std::vector<uint16_t>& bound_
     // sandbox paths in its arguments are pointed at the host folders.
     argv = RewriteHostPaths(argv, config);
     env = RewriteEnvPorts(env, config.listen_ports, bound_ports);
+    // Values such as LAMBDA_TASK_ROOT=/var/task must name the host folders too.
+    for (std::string& e : env) {
+      size_t eq = e.find('=');
+      if (eq == std::string::npos) continue;
+      e = e.substr(0, eq + 1) + RewriteHostPaths({e.substr(eq + 1)}, config)[0];
+    }
     if (::chdir(config.code_dir.c_str()) != 0)
       Fail(status_fd, ErrnoText("chdir " + config.code_dir));
   }

@@ -63,6 +63,32 @@ class TempFolder {
   fs::path path_;
 };
 
+constexpr const char* kArchiveSuffix = ".zip";
+
+Status WriteArchive(const std::string& root, const std::string& hex, std::string_view zip) {
+  fs::path final_path = fs::path(root) / (hex + kArchiveSuffix);
+  fs::path temp_path = fs::path(root) / (std::string(kTempPrefix) + NewUuid() + kArchiveSuffix);
+  UniqueFd fd(::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (!fd.valid()) return SysError("create " + temp_path.string());
+  size_t done = 0;
+  while (done < zip.size()) {
+    ssize_t n = ::write(fd.get(), zip.data() + done, zip.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      Error e = SysError("write " + temp_path.string());
+      ::unlink(temp_path.c_str());
+      return e;
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::rename(temp_path.c_str(), final_path.c_str()) != 0) {
+    Error e = SysError("rename to " + final_path.string());
+    ::unlink(temp_path.c_str());
+    return e;
+  }
+  return Ok();
+}
+
 }  // namespace
 
 BundleStore::BundleStore(std::string root, BundleLimits limits)
@@ -73,6 +99,13 @@ std::string BundleStore::PathFor(const std::string& sha256_hex) const {
   fs::path path = fs::path(root_) / sha256_hex;
   std::error_code ec;
   return fs::is_directory(path, ec) ? path.string() : std::string();
+}
+
+std::string BundleStore::ArchivePath(const std::string& sha256_hex) const {
+  if (!IsBundleName(sha256_hex)) return std::string();
+  fs::path path = fs::path(root_) / (sha256_hex + kArchiveSuffix);
+  std::error_code ec;
+  return fs::is_regular_file(path, ec) ? path.string() : std::string();
 }
 
 Result<Bundle> BundleStore::Put(std::string_view zip) {
@@ -94,6 +127,9 @@ Result<Bundle> BundleStore::Put(std::string_view zip) {
   if (::fchmod(temp_fd.get(), 0755) != 0) return SysError("chmod " + temp_path.string());
 
   KUMO_RETURN_IF_ERROR(ExtractZip(zip, temp_fd.get(), limits_));
+  // The zip as uploaded is kept beside the folder, for GetFunction's Code.Location; it is
+  // written first so that a bundle folder always has its archive.
+  KUMO_RETURN_IF_ERROR(WriteArchive(root_, bundle.sha256_hex, zip));
   // The folder's name promises complete content, so its files reach the disk before it has it.
   if (::syncfs(temp_fd.get()) != 0) return SysError("syncfs " + temp_path.string());
   if (::rename(temp_path.c_str(), final_path.c_str()) != 0) {
@@ -113,6 +149,12 @@ void BundleStore::RemoveUnreferenced(const std::vector<std::string>& keep) {
   for (const fs::directory_entry& entry : fs::directory_iterator(root_, ec)) {
     std::string name = entry.path().filename().string();
     bool stale_temp = name.rfind(kTempPrefix, 0) == 0;
+    std::string archive_of =
+        name.size() > 4 && name.ends_with(kArchiveSuffix) ? name.substr(0, name.size() - 4) : "";
+    if (IsBundleName(archive_of) && kept.count(archive_of) == 0) {
+      fs::remove(entry.path(), ec);
+      continue;
+    }
     if (stale_temp || (IsBundleName(name) && kept.count(name) == 0)) doomed.push_back(entry.path());
   }
   for (const fs::path& path : doomed) {

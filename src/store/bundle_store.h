@@ -36,6 +36,8 @@ class BundleStore {
   // files are readable by everyone (0644, executables 0755, folders 0755) because instances run
   // as an unprivileged user; their owner is root, so an instance cannot change them.
   Result<Bundle> Put(std::string_view zip);
+  // The zip a bundle was unpacked from, kept as uploaded; empty if it does not exist.
+  std::string ArchivePath(const std::string& sha256_hex) const;
   // The folder of a stored bundle; empty if it does not exist.
   std::string PathFor(const std::string& sha256_hex) const;
   // Removes bundles not in `keep`, and temporary folders a crashed Put left behind. Only

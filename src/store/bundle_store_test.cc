@@ -93,7 +93,10 @@ TEST_F(BundleStoreTest, UnpacksFilesFoldersAndModes) {
   EXPECT_EQ(PermissionsOf(path / "secret.txt"), 0644u);  // instances run as another uid
   EXPECT_EQ(PermissionsOf(path / "bootstrap"), 0755u);
   EXPECT_EQ(PermissionsOf(path / "tool"), 0755u);
-  EXPECT_EQ(Names(root()), std::set<std::string>({bundle->sha256_hex}));
+  // The folder and the zip it came from, kept for downloads; nothing else.
+  EXPECT_EQ(Names(root()), std::set<std::string>({bundle->sha256_hex, bundle->sha256_hex + ".zip"}));
+  EXPECT_EQ(store.ArchivePath(bundle->sha256_hex), (root() / (bundle->sha256_hex + ".zip")).string());
+  EXPECT_EQ(fs::file_size(store.ArchivePath(bundle->sha256_hex)), static_cast<uintmax_t>(bundle->size));
 }
 
 TEST_F(BundleStoreTest, RelativeRootIsReportedAbsolute) {
@@ -119,7 +122,7 @@ TEST_F(BundleStoreTest, SameZipTwiceIsExtractedOnce) {
   EXPECT_EQ(second->path, first->path);
   EXPECT_EQ(second->sha256_base64, first->sha256_base64);
   EXPECT_TRUE(fs::exists(fs::path(first->path) / "marker"));
-  EXPECT_EQ(Names(root()).size(), 1u);
+  EXPECT_EQ(Names(root()).size(), 2u);  // the folder and its zip
 }
 
 TEST_F(BundleStoreTest, EmptyZipIsAnEmptyBundle) {
@@ -278,7 +281,10 @@ TEST_F(BundleStoreTest, RemoveUnreferencedKeepsOnlyWhatIsAsked) {
   std::ofstream(root() / ".tmp-stale/inner/f") << "x";
   std::ofstream(root() / "README") << "not a bundle";
   store.RemoveUnreferenced({a->sha256_hex, c->sha256_hex});
-  EXPECT_EQ(Names(root()), std::set<std::string>({a->sha256_hex, c->sha256_hex, "README"}));
+  EXPECT_EQ(Names(root()), std::set<std::string>({a->sha256_hex, a->sha256_hex + ".zip",
+                                                  c->sha256_hex, c->sha256_hex + ".zip",
+                                                  "README"}));
+  EXPECT_EQ(store.ArchivePath(b->sha256_hex), "");
   EXPECT_EQ(store.PathFor(b->sha256_hex), "");
   EXPECT_EQ(ReadAll(fs::path(a->path) / "a"), "1");
   // A removed bundle can be stored again.
