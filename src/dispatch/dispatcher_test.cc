@@ -44,7 +44,9 @@ class FakeInstance : public sandbox::Instance {
   }
   uint64_t MaxMemoryUsedBytes() const override { return 42ull << 20; }
   bool OomKilled() const override { return oom_; }
+  void Terminate() override { ++terminated; }
   void Kill() override { Exit(W_EXITCODE(0, SIGKILL)); }
+  int terminated = 0;
   int Reap() override { return status_; }
 
   // Test side: the process "exits" with `status` (as waitpid reports it).
@@ -156,6 +158,8 @@ class DispatcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
     options_.runtimes_dir = "/nonexistent";
+    options_.max_concurrency = 5;
+    options_.memory_budget = 256ull << 20;
     dispatcher_ = std::make_unique<Dispatcher>(loop_, launcher_, logs_, options_);
     thread_ = std::thread([this] { loop_.Run(); });
     config_.name = "fn";
@@ -175,14 +179,24 @@ class DispatcherTest : public ::testing::Test {
     });
     thread_.join();
   }
-  std::future<InvokeResult> Invoke(const std::string& payload) {
+  // Runs fn on the loop thread and waits for it.
+  void OnLoop(std::function<void()> fn) {
+    std::promise<void> ran;
+    loop_.Post([&] {
+      fn();
+      ran.set_value();
+    });
+    ran.get_future().wait();
+  }
+  std::future<InvokeResult> Invoke(const std::string& payload) { return Invoke(config_, payload); }
+  std::future<InvokeResult> Invoke(store::FunctionConfig config, const std::string& payload) {
     auto promise = std::make_shared<std::promise<InvokeResult>>();
     auto future = promise->get_future();
-    loop_.Post([this, payload, promise] {
+    loop_.Post([this, config, payload, promise] {
       InvokeRequest request;
       request.request_id = "req-" + std::to_string(++requests_);
       request.payload = payload;
-      dispatcher_->Invoke(config_, "/code", std::move(request),
+      dispatcher_->Invoke(config, "/code", std::move(request),
                           [promise](InvokeResult r) { promise->set_value(std::move(r)); });
     });
     return future;
@@ -326,6 +340,103 @@ TEST_F(DispatcherTest, UpdatedFunctionGetsANewInstance) {
   auto [id2, body2] = runtime2.Next();
   runtime2.Post("/2018-06-01/runtime/invocation/" + id2 + "/response", "\"new\"");
   EXPECT_EQ(second.get().payload, "\"new\"");
+}
+
+TEST_F(DispatcherTest, ReservedConcurrencyThrottlesBeyondItsShare) {
+  OnLoop([&] { dispatcher_->SetReservation("fn", 1); });
+  auto first = Invoke("{}");
+  auto second = Invoke("{}");
+  InvokeResult throttled = second.get();
+  ASSERT_TRUE(throttled.platform_error.has_value());
+  EXPECT_EQ(throttled.platform_error->code, ErrorCode::kTooManyRequests);
+  EXPECT_EQ(throttled.throttle_reason, "ReservedFunctionConcurrentInvocationLimitExceeded");
+  RuntimeClient runtime(launcher_.Wait(0)->port());
+  auto [id, body] = runtime.Next();
+  runtime.Post("/2018-06-01/runtime/invocation/" + id + "/response", "1");
+  EXPECT_EQ(first.get().payload, "1");
+  // The slot is free again once the first call is answered.
+  auto third = Invoke("{}");
+  auto [id3, body3] = runtime.Next();
+  runtime.Post("/2018-06-01/runtime/invocation/" + id3 + "/response", "3");
+  EXPECT_EQ(third.get().payload, "3");
+  OnLoop([&] { dispatcher_->SetReservation("fn", 0); });
+  EXPECT_EQ(Invoke("{}").get().throttle_reason,
+            "ReservedFunctionConcurrentInvocationLimitExceeded");
+}
+
+TEST_F(DispatcherTest, UnreservedFunctionsShareWhatIsLeft) {
+  OnLoop([&] { dispatcher_->SetReservation("other", 4); });  // leaves 1 of 5
+  auto first = Invoke("{}");
+  EXPECT_EQ(Invoke("{}").get().throttle_reason, "ConcurrentInvocationLimitExceeded");
+  RuntimeClient runtime(launcher_.Wait(0)->port());
+  auto [id, body] = runtime.Next();
+  runtime.Post("/2018-06-01/runtime/invocation/" + id + "/response", "1");
+  EXPECT_EQ(first.get().payload, "1");
+}
+
+TEST_F(DispatcherTest, IdleInstanceOfAnotherFunctionIsEvictedWhenMemoryRunsOut) {
+  config_.memory_mb = 128;
+  auto a = Invoke("{}");
+  FakeInstance* a_instance = launcher_.Wait(0);
+  RuntimeClient ra(a_instance->port());
+  auto [ida, bodya] = ra.Next();
+  ra.Post("/2018-06-01/runtime/invocation/" + ida + "/response", "\"a\"");
+  a.get();
+  store::FunctionConfig big = config_;
+  big.name = "big";
+  big.memory_mb = 256;  // the whole budget: fn's idle instance must go first
+  auto b = Invoke(big, "{}");
+  FakeInstance* b_instance = launcher_.Wait(1);
+  RuntimeClient rb(b_instance->port());
+  auto [idb, bodyb] = rb.Next();
+  rb.Post("/2018-06-01/runtime/invocation/" + idb + "/response", "\"b\"");
+  EXPECT_EQ(b.get().payload, "\"b\"");
+  EXPECT_EQ(logs_.Read("fn", 0, 100).back().message.find("stopped to make room") !=
+                std::string::npos,
+            true);
+  store::FunctionConfig huge = config_;
+  huge.name = "huge";
+  huge.memory_mb = 512;  // can never fit
+  InvokeResult r = Invoke(huge, "{}").get();
+  ASSERT_TRUE(r.platform_error.has_value());
+  EXPECT_EQ(r.platform_error->code, ErrorCode::kTooManyRequests);
+}
+
+TEST_F(DispatcherTest, ProvisionedInstanceIsReadyBeforeTrafficAndReportsNoInit) {
+  OnLoop([&] { dispatcher_->SetProvisioned(config_, "/code", 1); });
+  FakeInstance* instance = launcher_.Wait(0);
+  EXPECT_EQ(launcher_.specs[0].id.substr(0, 1), "p");
+  RuntimeClient runtime(instance->port());
+  // Its first /next makes it ready; the status then says so.
+  std::thread asker([&] {
+    auto [id, body] = runtime.Next();
+    runtime.Post("/2018-06-01/runtime/invocation/" + id + "/response", "\"p\"");
+  });
+  ProvisionedStatus status;
+  while (status.ready == 0) {
+    OnLoop([&] { status = dispatcher_->GetProvisionedStatus("fn", "$LATEST"); });
+  }
+  EXPECT_EQ(status.requested, 1);
+  InvokeResult r = Invoke("{}").get();
+  asker.join();
+  EXPECT_EQ(r.payload, "\"p\"");
+  EXPECT_EQ(r.start_type, StartType::kProvisioned);
+  EXPECT_EQ(r.log.find("Init Duration"), std::string::npos) << r.log;
+  EXPECT_EQ(launcher_.count(), 1u);
+}
+
+TEST_F(DispatcherTest, ShutdownAsksInstancesToStopThenKills) {
+  auto pending = Invoke("{}");
+  FakeInstance* instance = launcher_.Wait(0);
+  RuntimeClient runtime(instance->port());
+  runtime.Next();
+  std::promise<void> stopped;
+  OnLoop([&] { dispatcher_->Shutdown(std::chrono::milliseconds(0), [&] { stopped.set_value(); }); });
+  InvokeResult r = pending.get();
+  ASSERT_TRUE(r.platform_error.has_value());
+  EXPECT_EQ(r.platform_error->code, ErrorCode::kUnavailable);
+  stopped.get_future().wait();
+  EXPECT_EQ(instance->terminated, 1);
 }
 
 }  // namespace

@@ -70,12 +70,10 @@ FunctionPool::FunctionPool(PoolContext& context, store::FunctionConfig config,
     : ctx_(context), config_(std::move(config)), code_dir_(std::move(code_dir)) {
   arn_ = "arn:aws:lambda:" + ctx_.options.region + ":" + ctx_.options.account_id +
          ":function:" + config_.name;
+  if (config_.version != "$LATEST") arn_ += ":" + config_.version;
 }
 
-FunctionPool::~FunctionPool() {
-  *alive_ = false;
-  ctx_.live_instances -= static_cast<int>(instances_.size());
-}
+FunctionPool::~FunctionPool() { *alive_ = false; }
 
 void FunctionPool::Invoke(InvokeRequest request, InvokeCallback done) {
   if (draining_) {
@@ -92,26 +90,75 @@ void FunctionPool::Invoke(InvokeRequest request, InvokeCallback done) {
 void FunctionPool::Pump() {
   if (draining_) return;
   while (!waiting_.empty()) {
-    // The most recently used idle instance serves first, so the others can reach keep-alive.
+    // Provisioned instances serve first (they are paid for anyway); then the most recently used
+    // idle instance, so the others can reach their keep-alive and scale to zero.
     PoolInstance* idle = nullptr;
     for (auto it = instances_.rbegin(); it != instances_.rend(); ++it) {
-      if ((*it)->state == PoolInstance::State::kIdle) {
-        idle = it->get();
-        break;
-      }
+      if ((*it)->state != PoolInstance::State::kIdle) continue;
+      if (!idle || ((*it)->provisioned && !idle->provisioned)) idle = it->get();
+      if (idle->provisioned) break;
     }
     if (!idle) break;
     Waiting w = std::move(waiting_.front());
     waiting_.pop_front();
     Assign(idle, std::move(w));
   }
-  while (static_cast<int>(waiting_.size()) > starting_ &&
-         ctx_.live_instances < ctx_.options.max_instances) {
-    StartInstance();
+  int provisioned_live = 0;
+  for (const auto& instance : instances_) {
+    if (instance->provisioned && instance->state != PoolInstance::State::kStopping) {
+      ++provisioned_live;
+    }
+  }
+  while (provisioned_live < provisioned_target_ && StartInstance(/*provisioned=*/true)) {
+    ++provisioned_live;
+  }
+  while (static_cast<int>(waiting_.size()) > starting_ && StartInstance(/*provisioned=*/false)) {
   }
 }
 
-sandbox::InstanceSpec FunctionPool::BuildSpec(const std::string& instance_id) const {
+int FunctionPool::ProvisionedReady() const {
+  int ready = 0;
+  for (const auto& instance : instances_) {
+    if (instance->provisioned && instance->ready &&
+        instance->state != PoolInstance::State::kStopping) {
+      ++ready;
+    }
+  }
+  return ready;
+}
+
+void FunctionPool::SetProvisioned(int count) {
+  provisioned_target_ = count;
+  provisioned_failure_.clear();
+  int live = 0;
+  for (auto& instance : instances_) {
+    if (!instance->provisioned || instance->state == PoolInstance::State::kStopping) continue;
+    if (++live > count && instance->state != PoolInstance::State::kBusy) instance->Kill();
+  }
+  Pump();
+}
+
+void FunctionPool::CollectIdle(std::vector<IdleInstanceInfo>* out,
+                               std::vector<PoolInstance*>* handles) const {
+  for (const auto& instance : instances_) {
+    if (instance->state != PoolInstance::State::kIdle || instance->provisioned) continue;
+    out->push_back(IdleInstanceInfo{instance->memory_bytes, instance->last_used, handles->size()});
+    handles->push_back(instance.get());
+  }
+}
+
+void FunctionPool::Evict(PoolInstance* instance) {
+  instance->evicted = true;
+  Log("", "instance " + instance->id() + " stopped to make room for another function", nullptr);
+  instance->Kill();
+}
+
+void FunctionPool::TerminateAll() {
+  for (auto& instance : instances_) instance->Terminate();
+}
+
+sandbox::InstanceSpec FunctionPool::BuildSpec(const std::string& instance_id,
+                                              bool provisioned) const {
   sandbox::InstanceSpec spec;
   spec.id = instance_id;
   spec.code_dir = code_dir_;
@@ -125,11 +172,11 @@ sandbox::InstanceSpec FunctionPool::BuildSpec(const std::string& instance_id) co
       {"_HANDLER", config_.handler},
       {"AWS_EXECUTION_ENV", "AWS_Lambda_" + config_.runtime},
       {"AWS_LAMBDA_FUNCTION_NAME", config_.name},
-      {"AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"},
+      {"AWS_LAMBDA_FUNCTION_VERSION", config_.version},
       {"AWS_LAMBDA_FUNCTION_MEMORY_SIZE", std::to_string(config_.memory_mb)},
-      {"AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand"},
+      {"AWS_LAMBDA_INITIALIZATION_TYPE", provisioned ? "provisioned-concurrency" : "on-demand"},
       {"AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + config_.name},
-      {"AWS_LAMBDA_LOG_STREAM_NAME", DatePath(now) + "/[$LATEST]" + instance_id},
+      {"AWS_LAMBDA_LOG_STREAM_NAME", DatePath(now) + "/[" + config_.version + "]" + instance_id},
       {"AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + std::to_string(kRuntimeApiPort)},
       {"AWS_REGION", ctx_.options.region},
       {"AWS_DEFAULT_REGION", ctx_.options.region},
@@ -150,11 +197,33 @@ sandbox::InstanceSpec FunctionPool::BuildSpec(const std::string& instance_id) co
   return spec;
 }
 
-void FunctionPool::StartInstance() {
-  std::string id = "i" + std::to_string(ctx_.next_instance++);
-  auto started = PoolInstance::Start(ctx_.loop, ctx_.launcher, BuildSpec(id), this,
+bool FunctionPool::StartInstance(bool provisioned) {
+  uint64_t bytes = static_cast<uint64_t>(config_.memory_mb) << 20;
+  if (bytes > ctx_.options.memory_budget) {
+    // It could never fit: say so rather than let calls wait forever.
+    if (provisioned || waiting_.empty()) return false;
+    Waiting w = std::move(waiting_.front());
+    waiting_.pop_front();
+    InvokeResult r;
+    r.request_id = w.request.request_id;
+    r.platform_error = MakeError(ErrorCode::kTooManyRequests,
+                                 "MemorySize " + std::to_string(config_.memory_mb) +
+                                     " MB is larger than the server's memory budget");
+    r.throttle_reason = "ConcurrentInvocationLimitExceeded";
+    w.done(std::move(r));
+    return true;
+  }
+  if (!ctx_.capacity.AcquireMemory(this, bytes)) return false;
+  // Provisioned instances are named p<n>, on-demand ones i<n>.
+  std::string id = (provisioned ? "p" : "i") + std::to_string(ctx_.next_instance++);
+  auto started = PoolInstance::Start(ctx_.loop, ctx_.launcher, BuildSpec(id, provisioned), this,
                                      ctx_.api_handler);
   if (!started.ok()) {
+    ctx_.capacity.ReleaseMemory(bytes, false);
+    if (provisioned || waiting_.empty()) {
+      Log("", "cannot start a provisioned instance: " + started.error().message, nullptr);
+      return false;
+    }
     // The sandbox could not start the program: the function's entry point is at fault when exec
     // failed, kumo otherwise.
     Waiting w = std::move(waiting_.front());
@@ -171,11 +240,13 @@ void FunctionPool::StartInstance() {
       r.platform_error = MakeError(ErrorCode::kInternal, "cannot start instance: " + message);
       w.done(std::move(r));
     }
-    return;
+    return true;
   }
   std::unique_ptr<PoolInstance> instance = std::move(started.value());
   PoolInstance* raw = instance.get();
   raw->state = PoolInstance::State::kStarting;
+  raw->provisioned = provisioned;
+  raw->memory_bytes = bytes;
   raw->idle_timer = ctx_.loop.NewTimer();
   raw->idle_timer->Start(ctx_.options.init_timeout, [this, raw] {
     if (raw->state != PoolInstance::State::kStarting) return;
@@ -184,9 +255,9 @@ void FunctionPool::StartInstance() {
         "Init timed out after " + Fixed2(ctx_.options.init_timeout.count() / 1000.0) + " seconds");
     raw->Kill();
   });
-  ++starting_;
-  ++ctx_.live_instances;
+  if (!provisioned) ++starting_;
   instances_.push_back(std::move(instance));
+  return true;
 }
 
 void FunctionPool::Assign(PoolInstance* instance, Waiting w) {
@@ -196,12 +267,15 @@ void FunctionPool::Assign(PoolInstance* instance, Waiting w) {
   active->request = std::move(w.request);
   active->done = std::move(w.done);
   active->started = Clock::now();
-  active->cold = !instance->served_any;
+  active->cold = !instance->served_any && !instance->provisioned;
+  active->start_type = instance->provisioned ? StartType::kProvisioned
+                       : active->cold        ? StartType::kCold
+                                             : StartType::kWarm;
   active->init_ms = instance->init_ms;
   if (active->cold) active->log = std::move(instance->init_log);
   instance->served_any = true;
   const std::string& id = active->request.request_id;
-  Log(id, "START RequestId: " + id + " Version: $LATEST", &active->log);
+  Log(id, "START RequestId: " + id + " Version: " + config_.version, &active->log);
   active->timeout = ctx_.loop.NewTimer();
   active->timeout->Start(std::chrono::seconds(config_.timeout_s), [this, instance] {
     if (!instance->active) return;
@@ -243,6 +317,8 @@ void FunctionPool::Finish(PoolInstance* instance, bool is_error, std::string pay
   r.function_error = is_error;
   r.payload = std::move(payload);
   r.log = std::move(a->log);
+  r.executed_version = config_.version;
+  r.start_type = a->start_type;
   a->done(std::move(r));
 }
 
@@ -255,17 +331,23 @@ void FunctionPool::FailWaiting(Waiting w, const std::string& error_document) {
 }
 
 void FunctionPool::MakeIdle(PoolInstance* instance) {
-  if (draining_) {
+  instance->last_used = Clock::now();
+  if (draining_ || (instance->provisioned && ProvisionedReady() > provisioned_target_)) {
     instance->Kill();
     return;
   }
   instance->state = PoolInstance::State::kIdle;
-  instance->idle_timer->Start(ctx_.options.keep_alive, [instance] { instance->Kill(); });
+  if (!instance->provisioned) {
+    // Scale to zero: an instance idle for its keep-alive stops and releases what it held.
+    instance->idle_timer->Start(ctx_.keep_alive.IdleTimeout(config_),
+                                [instance] { instance->Kill(); });
+  }
+  ctx_.capacity.InstanceIdle();
 }
 
 void FunctionPool::OnReady(PoolInstance* instance) {
   if (instance->state != PoolInstance::State::kStarting) return;
-  --starting_;
+  if (!instance->provisioned) --starting_;
   instance->ready = true;
   instance->init_ms = MillisSince(instance->launched_at);
   instance->idle_timer->Cancel();
@@ -304,8 +386,18 @@ void FunctionPool::OnOutputLine(PoolInstance* instance, std::string line) {
 }
 
 void FunctionPool::OnExit(PoolInstance* instance, int wait_status, bool oom_killed) {
-  bool was_starting = !instance->ready;
+  if (instance->provisioned && !instance->ready && provisioned_target_ > 0) {
+    // A provisioned instance that cannot finish init would be restarted forever: give up, as
+    // Lambda marks the configuration FAILED, with the reason.
+    provisioned_target_ = 0;
+    provisioned_failure_ = instance->init_error.empty()
+                               ? "instance exited during init: " + ExitReason(wait_status)
+                               : instance->init_error;
+    Log("", "provisioned concurrency failed: " + provisioned_failure_, nullptr);
+  }
+  bool was_starting = !instance->ready && !instance->provisioned;
   if (was_starting) --starting_;
+  ctx_.capacity.ReleaseMemory(instance->memory_bytes, instance->evicted);
   instance->state = PoolInstance::State::kStopping;
   std::string reason = ExitReason(wait_status);
   if (instance->active) {
@@ -346,7 +438,6 @@ void FunctionPool::Remove(PoolInstance* instance) {
     // Destroyed later: we may be inside one of the instance's own callbacks.
     std::shared_ptr<PoolInstance> doomed(std::move(*it));
     instances_.erase(it);
-    --ctx_.live_instances;
     ctx_.loop.Post([doomed] {});
     break;
   }
@@ -359,6 +450,7 @@ void FunctionPool::Remove(PoolInstance* instance) {
 
 void FunctionPool::Drain(const Error& reason) {
   draining_ = true;
+  provisioned_target_ = 0;
   auto waiting = std::move(waiting_);
   waiting_.clear();
   for (auto& w : waiting) {

@@ -14,6 +14,8 @@
 
 #include "dispatch/instance.h"
 #include "dispatch/invocation.h"
+#include "dispatch/keep_alive.h"
+#include "dispatch/scheduling.h"
 #include "net/event_loop.h"
 #include "sandbox/launcher.h"
 #include "store/function_config.h"
@@ -27,7 +29,24 @@ struct DispatcherOptions {
   std::string account_id = "000000000000";
   std::chrono::milliseconds keep_alive = std::chrono::minutes(10);
   std::chrono::milliseconds init_timeout = std::chrono::seconds(10);
-  int max_instances = 256;  // all functions together; more concurrent calls wait
+  int max_concurrency = 1000;  // calls running or waiting, all functions together
+  uint64_t memory_budget = 8ull << 30;  // MemorySize of all live instances together
+};
+
+class FunctionPool;
+
+// Memory is shared by all pools: a pool asks before starting an instance and is pumped again
+// when memory frees up. Implemented by the Dispatcher.
+class CapacityBroker {
+ public:
+  virtual ~CapacityBroker() = default;
+  // True if an instance of `bytes` may start now (the bytes are then counted). Otherwise idle
+  // instances of other pools may be stopped, and `pool` is pumped again once memory frees.
+  virtual bool AcquireMemory(FunctionPool* pool, uint64_t bytes) = 0;
+  // An instance is gone; `evicted` if it was stopped by AcquireMemory.
+  virtual void ReleaseMemory(uint64_t bytes, bool evicted) = 0;
+  // An instance became idle: starved pools may now evict it.
+  virtual void InstanceIdle() = 0;
 };
 
 // What pools share, owned by the Dispatcher.
@@ -36,8 +55,9 @@ struct PoolContext {
   sandbox::Launcher& launcher;
   telemetry::LogStore& logs;
   const DispatcherOptions& options;
+  const KeepAlivePolicy& keep_alive;
+  CapacityBroker& capacity;
   net::HttpHandler api_handler;  // kumo's API as served to instances
-  int live_instances = 0;        // across pools, for max_instances
   uint64_t next_instance = 1;
 };
 
@@ -51,8 +71,24 @@ class FunctionPool : public PoolInstance::Owner {
   // Takes no new work: queued invocations fail with `reason`, idle instances stop, busy ones stop
   // when their invocation ends (or at KillAll).
   void Drain(const Error& reason);
+  // Asks every instance to stop (SIGTERM).
+  void TerminateAll();
   // Stops every instance now; running invocations get an error.
   void KillAll(const std::string& reason);
+  // Keeps `count` initialised instances ready (provisioned concurrency); 0 stops them.
+  void SetProvisioned(int count);
+  int provisioned_requested() const { return provisioned_target_; }
+  // Provisioned instances that finished init.
+  int ProvisionedReady() const;
+  // Set when provisioned instances failed to initialise (the request is then dropped).
+  const std::string& provisioned_failure() const { return provisioned_failure_; }
+  // Idle instances that may be evicted, for the memory broker; `handle` indexes Evict().
+  void CollectIdle(std::vector<IdleInstanceInfo>* out, std::vector<PoolInstance*>* handles) const;
+  // Stops an idle instance to make room for another function.
+  void Evict(PoolInstance* instance);
+  // Tries again to start what is waiting (memory may have freed up).
+  void Pump();
+  bool has_waiting() const { return !waiting_.empty(); }
   bool empty() const { return instances_.empty(); }
   // Called (once the pool is drained) when its last instance is gone.
   void set_on_empty(std::function<void()> fn) { on_empty_ = std::move(fn); }
@@ -71,15 +107,15 @@ class FunctionPool : public PoolInstance::Owner {
   void OnOutputLine(PoolInstance* instance, std::string line) override;
   void OnExit(PoolInstance* instance, int wait_status, bool oom_killed) override;
 
-  void Pump();
-  void StartInstance();
+  // Starts one instance; false if memory does not allow it now.
+  bool StartInstance(bool provisioned);
   void Assign(PoolInstance* instance, Waiting waiting);
   void Finish(PoolInstance* instance, bool is_error, std::string payload);
   void FailWaiting(Waiting waiting, const std::string& error_document);
   void MakeIdle(PoolInstance* instance);
   void Remove(PoolInstance* instance);
   void Log(const std::string& request_id, std::string line, std::string* invocation_log);
-  sandbox::InstanceSpec BuildSpec(const std::string& instance_id) const;
+  sandbox::InstanceSpec BuildSpec(const std::string& instance_id, bool provisioned) const;
 
   PoolContext& ctx_;
   store::FunctionConfig config_;
@@ -87,7 +123,9 @@ class FunctionPool : public PoolInstance::Owner {
   std::string arn_;
   std::list<std::unique_ptr<PoolInstance>> instances_;
   std::deque<Waiting> waiting_;
-  int starting_ = 0;
+  int starting_ = 0;  // on-demand instances still in init
+  int provisioned_target_ = 0;
+  std::string provisioned_failure_;  // why provisioned instances could not start, if they failed
   bool draining_ = false;
   std::function<void()> on_empty_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

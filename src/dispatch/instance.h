@@ -24,6 +24,7 @@ struct ActiveInvocation {
   InvokeRequest request;
   InvokeCallback done;
   SteadyTime started;
+  StartType start_type = StartType::kWarm;
   bool cold = false;
   double init_ms = 0;
   std::string log;  // START..REPORT as text, for X-Amz-Log-Result
@@ -58,6 +59,8 @@ class PoolInstance : public runtime::RuntimeChannel::Listener {
   void Deliver(runtime::RuntimeEvent event) { channel_->Deliver(std::move(event)); }
   // Kills the processes; OnExit follows once they are gone.
   void Kill();
+  // Asks the runtime to stop (SIGTERM) before a Kill.
+  void Terminate() { sandbox_->Terminate(); }
   // Reads whatever the instance has written so far (so a response's log lines are complete).
   void DrainOutput();
   uint64_t MaxMemoryUsedBytes() const { return sandbox_->MaxMemoryUsedBytes(); }
@@ -69,6 +72,10 @@ class PoolInstance : public runtime::RuntimeChannel::Listener {
   double init_ms = 0;
   bool ready = false;  // finished init (asked for work at least once)
   bool served_any = false;
+  bool provisioned = false;  // kept warm by provisioned concurrency, never scaled to zero
+  uint64_t memory_bytes = 0;  // counted against the server's memory budget while it lives
+  bool evicted = false;       // stopped to make room; its memory is being released
+  SteadyTime last_used;
   std::string init_log;  // output printed before the first invocation
   std::string init_error;  // the runtime's /init/error document, if it sent one
   std::unique_ptr<ActiveInvocation> active;

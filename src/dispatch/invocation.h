@@ -9,6 +9,11 @@
 
 namespace kumo::dispatch {
 
+// How an invocation found its instance: started for it (cold), idle and warm, or kept ready
+// by provisioned concurrency.
+enum class StartType { kCold, kWarm, kProvisioned };
+const char* StartTypeName(StartType t);
+
 struct InvokeRequest {
   std::string request_id;
   std::string payload;
@@ -24,6 +29,9 @@ struct InvokeResult {
   std::string payload;
   std::string log;  // what this invocation logged, START to REPORT
   std::string executed_version = "$LATEST";
+  StartType start_type = StartType::kWarm;
+  // With platform_error kTooManyRequests: Lambda's Reason for the throttle.
+  std::string throttle_reason;
 };
 
 using InvokeCallback = std::function<void(InvokeResult)>;

@@ -75,6 +75,8 @@ class Instance {
   virtual uint64_t MaxMemoryUsedBytes() const = 0;
   // True if the kernel killed a process of this instance for exceeding its memory limit.
   virtual bool OomKilled() const = 0;
+  // Asks the instance's main process to stop (SIGTERM); Kill() follows if it does not.
+  virtual void Terminate() = 0;
   // Kills every process of the instance with SIGKILL. Safe to call more than once.
   virtual void Kill() = 0;
   // After the helper has exited: reaps it and returns its wait status (as waitpid gives it).

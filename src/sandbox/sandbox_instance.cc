@@ -32,6 +32,17 @@ bool SandboxInstance::OomKilled() const {
   return p_.cgroup->OomKilled();
 }
 
+void SandboxInstance::Terminate() {
+  if (reaped_) return;
+  // Only the instance's main process is asked; as pid 1 of its namespace it gets the signal
+  // only if it handles SIGTERM, which is what a graceful shutdown needs.
+  if (p_.main_pidfd.valid()) {
+    ::syscall(SYS_pidfd_send_signal, p_.main_pidfd.get(), SIGTERM, nullptr, 0);
+  } else if (p_.main_pid > 0) {
+    ::kill(p_.main_pid, SIGTERM);
+  }
+}
+
 void SandboxInstance::Kill() {
   if (reaped_) return;
   // Killing pid 1 of the namespace takes the whole namespace down; the pidfd makes sure it is

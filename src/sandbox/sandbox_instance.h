@@ -34,6 +34,7 @@ class SandboxInstance : public Instance {
   std::vector<std::string> listen_addresses() const override { return p_.addresses; }
   uint64_t MaxMemoryUsedBytes() const override;
   bool OomKilled() const override;
+  void Terminate() override;
   void Kill() override;
   int Reap() override;
 

@@ -4,7 +4,9 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace kumo::store {
 
@@ -21,6 +23,29 @@ struct FunctionConfig {
   int64_t code_size = 0;    // bytes of the zip as uploaded
   std::string last_modified;  // ISO 8601 with milliseconds and +0000, as Lambda writes it
   std::string revision_id;    // a new uuid on every change; instances of an older one retire
+  std::string version = "$LATEST";  // "$LATEST", or the number of a published version
+  // PutFunctionConcurrency: caps the function and reserves that share of the server's limit.
+  // Per function (not per version), as in Lambda.
+  std::optional<int> reserved_concurrency;
+  int keep_alive_s = 0;  // idle instances stop after this; 0 means the server's default
+};
+
+// An alias: a name for one version, optionally sending a share of calls to a second one.
+struct AliasConfig {
+  std::string function_name;
+  std::string name;
+  std::string function_version;  // a published version number (or "$LATEST")
+  std::map<std::string, double> additional_weights;  // version -> share in [0, 1)
+  std::string description;
+  std::string revision_id;
+};
+
+// Provisioned concurrency requested for one version or alias.
+struct ProvisionedConfig {
+  std::string function_name;
+  std::string qualifier;  // version number or alias name
+  int requested = 0;
+  std::string last_modified;
 };
 
 }  // namespace kumo::store
