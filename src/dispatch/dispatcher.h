@@ -41,6 +41,7 @@ class Dispatcher : public CapacityBroker {
   // A function's reserved concurrency changed (nullopt: none). Also called at start for each.
   void SetReservation(const std::string& function_name, std::optional<int> reserved);
   int reserved_total() const { return reserved_total_; }
+  int max_concurrency() const { return options_.max_concurrency; }
   // Keeps `count` instances of this version ready; 0 stops them.
   void SetProvisioned(const store::FunctionConfig& config, const std::string& code_dir, int count);
   ProvisionedStatus GetProvisionedStatus(const std::string& function_name,

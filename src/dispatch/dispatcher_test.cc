@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
+#include <atomic>
 #include <future>
 #include <thread>
 
@@ -19,7 +20,8 @@ namespace {
 
 class FakeInstance : public sandbox::Instance {
  public:
-  FakeInstance() {
+  // `terminated` outlives the instance (the dispatcher destroys instances it is done with).
+  explicit FakeInstance(std::atomic<int>* terminated) : terminated_(terminated) {
     listen_.Reset(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -44,9 +46,8 @@ class FakeInstance : public sandbox::Instance {
   }
   uint64_t MaxMemoryUsedBytes() const override { return 42ull << 20; }
   bool OomKilled() const override { return oom_; }
-  void Terminate() override { ++terminated; }
+  void Terminate() override { ++*terminated_; }
   void Kill() override { Exit(W_EXITCODE(0, SIGKILL)); }
-  int terminated = 0;
   int Reap() override { return status_; }
 
   // Test side: the process "exits" with `status` (as waitpid reports it).
@@ -63,6 +64,7 @@ class FakeInstance : public sandbox::Instance {
 
  private:
   UniqueFd listen_, out_read_, out_write_, exit_;
+  std::atomic<int>* terminated_;
   uint16_t port_ = 0;
   int status_ = 0;
   bool exited_ = false;
@@ -73,7 +75,7 @@ class FakeLauncher : public sandbox::Launcher {
   const sandbox::Capabilities& capabilities() const override { return caps_; }
   Result<std::unique_ptr<sandbox::Instance>> Launch(const sandbox::InstanceSpec& spec) override {
     specs.push_back(spec);
-    auto instance = std::make_unique<FakeInstance>();
+    auto instance = std::make_unique<FakeInstance>(&terminated);
     std::lock_guard<std::mutex> lock(mu);
     launched.push_back(instance.get());
     return std::unique_ptr<sandbox::Instance>(std::move(instance));
@@ -95,6 +97,7 @@ class FakeLauncher : public sandbox::Launcher {
   std::mutex mu;  // guards launched: the loop thread appends, the test thread reads
   std::vector<FakeInstance*> launched;
   std::vector<sandbox::InstanceSpec> specs;
+  std::atomic<int> terminated{0};  // Terminate() calls over all instances
 
  private:
   sandbox::Capabilities caps_;
@@ -436,7 +439,7 @@ TEST_F(DispatcherTest, ShutdownAsksInstancesToStopThenKills) {
   ASSERT_TRUE(r.platform_error.has_value());
   EXPECT_EQ(r.platform_error->code, ErrorCode::kUnavailable);
   stopped.get_future().wait();
-  EXPECT_EQ(instance->terminated, 1);
+  EXPECT_EQ(launcher_.terminated.load(), 1);
 }
 
 }  // namespace

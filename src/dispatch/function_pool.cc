@@ -90,15 +90,16 @@ void FunctionPool::Invoke(InvokeRequest request, InvokeCallback done) {
 void FunctionPool::Pump() {
   if (draining_) return;
   while (!waiting_.empty()) {
-    // Provisioned instances serve first (they are paid for anyway); then the most recently used
-    // idle instance, so the others can reach their keep-alive and scale to zero.
-    PoolInstance* idle = nullptr;
-    for (auto it = instances_.rbegin(); it != instances_.rend(); ++it) {
-      if ((*it)->state != PoolInstance::State::kIdle) continue;
-      if (!idle || ((*it)->provisioned && !idle->provisioned)) idle = it->get();
-      if (idle->provisioned) break;
+    std::vector<InstanceView> views;
+    std::vector<PoolInstance*> refs;
+    for (const auto& instance : instances_) {
+      views.push_back({instance->state == PoolInstance::State::kIdle, instance->provisioned,
+                       instance->last_used});
+      refs.push_back(instance.get());
     }
-    if (!idle) break;
+    std::optional<size_t> pick = PickInstance(views);
+    if (!pick) break;
+    PoolInstance* idle = refs[*pick];
     Waiting w = std::move(waiting_.front());
     waiting_.pop_front();
     Assign(idle, std::move(w));

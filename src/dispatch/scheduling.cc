@@ -24,6 +24,25 @@ Throttle Admit(const ConcurrencySnapshot& s) {
   return s.unreserved_in_flight < unreserved_pool ? Throttle::kNone : Throttle::kAccountLimit;
 }
 
+std::optional<size_t> PickInstance(const std::vector<InstanceView>& instances) {
+  std::optional<size_t> best;
+  for (size_t i = 0; i < instances.size(); ++i) {
+    const InstanceView& v = instances[i];
+    if (!v.idle) continue;
+    if (!best) {
+      best = i;
+      continue;
+    }
+    const InstanceView& b = instances[*best];
+    if (v.provisioned != b.provisioned) {
+      if (v.provisioned) best = i;
+    } else if (v.last_used > b.last_used) {
+      best = i;
+    }
+  }
+  return best;
+}
+
 EvictionPlan PlanEvictions(std::vector<IdleInstanceInfo> idle, uint64_t used, uint64_t releasing,
                            uint64_t needed, uint64_t budget) {
   EvictionPlan plan;

@@ -27,6 +27,18 @@ struct ConcurrencySnapshot {
 // it (0 throttles every call); the others share what is left of the server-wide limit.
 Throttle Admit(const ConcurrencySnapshot& s);
 
+// What PickInstance needs to know of one instance of a pool.
+struct InstanceView {
+  bool idle = false;
+  bool provisioned = false;
+  std::chrono::steady_clock::time_point last_used;
+};
+
+// The instance that serves the next waiting call: an idle provisioned one first (it is kept
+// anyway), else the most recently used idle one, so the others reach their keep-alive and
+// scale to zero. nullopt when none is idle.
+std::optional<size_t> PickInstance(const std::vector<InstanceView>& instances);
+
 struct IdleInstanceInfo {
   uint64_t memory_bytes = 0;
   std::chrono::steady_clock::time_point last_used;

@@ -36,6 +36,17 @@ TEST(AdmitTest, UnreservedFunctionsShareWhatReservationsLeave) {
   EXPECT_STREQ(ThrottleReasonName(Throttle::kAccountLimit), "ConcurrentInvocationLimitExceeded");
 }
 
+TEST(PickInstanceTest, PrefersProvisionedThenMostRecentlyUsed) {
+  EXPECT_FALSE(PickInstance({}).has_value());
+  EXPECT_FALSE(PickInstance({{false, false, Time(seconds(5))}}).has_value());
+  std::vector<InstanceView> views = {
+      {true, false, Time(seconds(10))}, {true, false, Time(seconds(30))},
+      {false, false, Time(seconds(40))}, {true, false, Time(seconds(20))}};
+  EXPECT_EQ(PickInstance(views), 1u);
+  views.push_back({true, true, Time(seconds(1))});
+  EXPECT_EQ(PickInstance(views), 4u);
+}
+
 TEST(PlanEvictionsTest, NothingToDoWhenItFits) {
   EvictionPlan plan = PlanEvictions({{100, Time(seconds(1)), 7}}, 500, 0, 100, 1000);
   EXPECT_TRUE(plan.fits);
