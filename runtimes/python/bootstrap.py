@@ -21,6 +21,7 @@ import sys
 sys.path.insert(0, os.path.dirname(__file__))
 import kumo_client  # noqa: E402
 import kumo_context  # noqa: E402
+import kumo_endpoints  # noqa: E402
 import kumo_json  # noqa: E402
 del sys.path[0]
 
@@ -129,6 +130,8 @@ def main():
         _add_site_dirs()
     task_root = env.get("LAMBDA_TASK_ROOT", "/var/task")
     sys.path.insert(0, task_root)
+    # Before the user's module: Debian's botocore must see AWS_ENDPOINT_URL from its first client.
+    kumo_endpoints.install()
     client = kumo_client.RuntimeClient(env["AWS_LAMBDA_RUNTIME_API"])
     try:
         handler = _load_handler(env.get("_HANDLER", ""))

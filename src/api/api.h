@@ -4,6 +4,8 @@
 // private API socket. Loop thread only. Owns nothing it points to.
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "api/function_json.h"
 #include "dispatch/dispatcher.h"
@@ -21,21 +23,64 @@ class Api {
       dispatch::Dispatcher& dispatcher, telemetry::LogStore& logs, ArnContext arn);
 
   void Handle(net::HttpRequest&& req, net::Responder respond);
+  // At start: hands the stored reserved and provisioned concurrency to the dispatcher.
+  Status RestoreState();
 
  private:
   // Handlers, one per operation; each answers through `respond` exactly once.
   void CreateFunction(const net::HttpRequest& req, net::Responder& respond);
-  void GetFunction(const std::string& name, bool configuration_only, const net::HttpRequest& req,
-                   net::Responder& respond);
-  void DownloadCode(const std::string& name, net::Responder& respond);
+  // `qualifier`: "" or $LATEST, a version or an alias (which describes its FunctionVersion).
+  void GetFunction(const std::string& name, const std::string& qualifier, bool configuration_only,
+                   const net::HttpRequest& req, net::Responder& respond);
+  void DownloadCode(const std::string& name, const std::string& qualifier,
+                    net::Responder& respond);
   void ListFunctions(const net::HttpRequest& req, net::Responder& respond);
   void UpdateCode(const std::string& name, const net::HttpRequest& req, net::Responder& respond);
   void UpdateConfiguration(const std::string& name, const net::HttpRequest& req,
                            net::Responder& respond);
-  void DeleteFunction(const std::string& name, net::Responder& respond);
+  // With a version as `qualifier`, deletes only that version.
+  void DeleteFunction(const std::string& name, const std::string& qualifier,
+                      net::Responder& respond);
   void Invoke(const std::string& name, const std::string& qualifier, net::HttpRequest&& req,
               net::Responder respond);
   void ReadLogs(const std::string& name, const net::HttpRequest& req, net::Responder respond);
+
+  // limits_api.cc: reserved and provisioned concurrency, kumo's per-function settings. Returns
+  // false when the request is not one of these.
+  bool HandleLimits(net::HttpRequest& req, net::Responder& respond);
+  void PutConcurrency(const std::string& name, const net::HttpRequest& req,
+                      net::Responder& respond);
+  void GetConcurrency(const std::string& name, net::Responder& respond);
+  void DeleteConcurrency(const std::string& name, net::Responder& respond);
+  void PutProvisioned(const std::string& name, const net::HttpRequest& req,
+                      net::Responder& respond);
+  void GetProvisioned(const std::string& name, const std::string& qualifier,
+                      net::Responder& respond);
+  void DeleteProvisioned(const std::string& name, const std::string& qualifier,
+                         net::Responder& respond);
+  void ListProvisioned(const std::string& name, net::Responder& respond);
+  void PutSettings(const std::string& name, const net::HttpRequest& req, net::Responder& respond);
+  void GetSettings(const std::string& name, net::Responder& respond);
+  std::string ProvisionedJson(const store::ProvisionedConfig& p);
+  Status ApplyProvisioned(const store::ProvisionedConfig& p, int count);
+
+  // versions_api.cc and aliases_api.cc: versions and aliases of a function. Route... returns
+  // false when the request is not one of these.
+  bool RouteVersionsAndAliases(const std::vector<std::string>& parts, const std::string& name,
+                               const net::HttpRequest& req, net::Responder& respond);
+  void PublishVersion(const std::string& name, const net::HttpRequest& req,
+                      net::Responder& respond);
+  void ListVersions(const std::string& name, const net::HttpRequest& req, net::Responder& respond);
+  void CreateAlias(const std::string& name, const net::HttpRequest& req, net::Responder& respond);
+  void GetAlias(const std::string& name, const std::string& alias, net::Responder& respond);
+  void UpdateAlias(const std::string& name, const std::string& alias, const net::HttpRequest& req,
+                   net::Responder& respond);
+  void DeleteAlias(const std::string& name, const std::string& alias, net::Responder& respond);
+  void ListAliases(const std::string& name, const net::HttpRequest& req, net::Responder& respond);
+  // Lambda's not-found messages for a missing function or alias.
+  Result<store::AliasConfig> FindAlias(const std::string& name, const std::string& alias);
+  // The alias's routing rules, and that the versions it names exist.
+  Status CheckAliasTargets(const store::AliasConfig& alias);
 
   Result<store::FunctionConfig> Find(const std::string& name);
 

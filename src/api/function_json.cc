@@ -9,7 +9,9 @@ namespace {
 json::object ConfigurationObject(const ArnContext& ctx, const store::FunctionConfig& c) {
   json::object o;
   o["FunctionName"] = c.name;
-  o["FunctionArn"] = FunctionArn(ctx, c.name);
+  // A published version's ARN carries its number; $LATEST's is the unqualified one.
+  o["FunctionArn"] = c.version == "$LATEST" ? FunctionArn(ctx, c.name)
+                                            : FunctionArn(ctx, c.name) + ":" + c.version;
   o["Runtime"] = c.runtime;
   o["Role"] = "arn:aws:iam::" + ctx.account_id + ":role/kumo-function";
   o["Handler"] = c.handler;
@@ -19,7 +21,7 @@ json::object ConfigurationObject(const ArnContext& ctx, const store::FunctionCon
   o["MemorySize"] = c.memory_mb;
   o["LastModified"] = c.last_modified;
   o["CodeSha256"] = c.code_sha256;
-  o["Version"] = "$LATEST";
+  o["Version"] = c.version;
   json::object vars;
   for (const auto& [k, v] : c.environment) vars[k] = v;
   json::object env;
@@ -61,6 +63,22 @@ std::string ListFunctionsJson(const ArnContext& ctx,
   for (const auto& f : functions) list.push_back(ConfigurationObject(ctx, f));
   json::object o;
   o["Functions"] = std::move(list);
+  if (next_marker) o["NextMarker"] = *next_marker;
+  return json::serialize(o);
+}
+
+std::string ListVersionsJson(const ArnContext& ctx,
+                             const std::vector<store::FunctionConfig>& versions,
+                             const std::string* next_marker) {
+  json::array list;
+  for (const auto& v : versions) {
+    json::object o = ConfigurationObject(ctx, v);
+    // In this list Lambda qualifies $LATEST's ARN too.
+    if (v.version == "$LATEST") o["FunctionArn"] = FunctionArn(ctx, v.name) + ":$LATEST";
+    list.push_back(std::move(o));
+  }
+  json::object o;
+  o["Versions"] = std::move(list);
   if (next_marker) o["NextMarker"] = *next_marker;
   return json::serialize(o);
 }

@@ -24,4 +24,9 @@ std::string ListFunctionsJson(const ArnContext& ctx,
                               const std::vector<store::FunctionConfig>& functions,
                               const std::string* next_marker);
 
+// ListVersionsByFunction's page: {"Versions": [...], "NextMarker"}.
+std::string ListVersionsJson(const ArnContext& ctx,
+                             const std::vector<store::FunctionConfig>& versions,
+                             const std::string* next_marker);
+
 }  // namespace kumo::api

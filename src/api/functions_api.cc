@@ -6,6 +6,7 @@
 
 #include "api/api.h"
 #include "api/errors.h"
+#include "api/qualifier.h"
 #include "api/request_json.h"
 #include "api/validation.h"
 #include "common/encoding.h"
@@ -111,6 +112,7 @@ void Api::Handle(net::HttpRequest&& req, net::Responder respond) {
     respond(net::HttpResponse::Json(200, R"({"status":"ok"})"));
     return;
   }
+  if (HandleLimits(req, respond)) return;
   if (path.substr(0, kFunctionsPrefix.size()) == kFunctionsPrefix) {
     std::vector<std::string> parts = SplitPath(path.substr(kFunctionsPrefix.size()));
     if (parts.empty()) {
@@ -119,9 +121,10 @@ void Api::Handle(net::HttpRequest&& req, net::Responder respond) {
     } else {
       std::string qualifier = req.QueryParam("Qualifier");
       std::string name = NameFromPath(parts[0], &qualifier);
+      if (RouteVersionsAndAliases(parts, name, req, respond)) return;
       if (parts.size() == 1) {
-        if (m == "GET") return GetFunction(name, false, req, respond);
-        if (m == "DELETE") return DeleteFunction(name, respond);
+        if (m == "GET") return GetFunction(name, qualifier, false, req, respond);
+        if (m == "DELETE") return DeleteFunction(name, qualifier, respond);
       } else if (parts.size() == 2) {
         const std::string& op = parts[1];
         if (op == "invocations" && m == "POST") {
@@ -129,7 +132,9 @@ void Api::Handle(net::HttpRequest&& req, net::Responder respond) {
         }
         if (op == "code" && m == "PUT") return UpdateCode(name, req, respond);
         if (op == "configuration" && m == "PUT") return UpdateConfiguration(name, req, respond);
-        if (op == "configuration" && m == "GET") return GetFunction(name, true, req, respond);
+        if (op == "configuration" && m == "GET") {
+          return GetFunction(name, qualifier, true, req, respond);
+        }
       }
     }
   } else if (path.substr(0, kLogsPrefix.size()) == kLogsPrefix) {
@@ -137,7 +142,9 @@ void Api::Handle(net::HttpRequest&& req, net::Responder respond) {
     if (parts.size() == 2 && parts[1] == "logs" && m == "GET") {
       return ReadLogs(parts[0], req, std::move(respond));
     }
-    if (parts.size() == 2 && parts[1] == "code" && m == "GET") return DownloadCode(parts[0], respond);
+    if (parts.size() == 2 && parts[1] == "code" && m == "GET") {
+      return DownloadCode(parts[0], req.QueryParam("Qualifier"), respond);
+    }
   }
   respond(ErrorResponse(404, "UnknownOperationException",
                         "Unknown operation " + m + " " + std::string(path)));
@@ -182,9 +189,10 @@ void Api::CreateFunction(const net::HttpRequest& req, net::Responder& respond) {
   respond(net::HttpResponse::Json(201, FunctionConfigurationJson(arn_, *result)));
 }
 
-void Api::GetFunction(const std::string& name, bool configuration_only,
-                      const net::HttpRequest& req, net::Responder& respond) {
-  auto found = Find(name);
+void Api::GetFunction(const std::string& name, const std::string& qualifier,
+                      bool configuration_only, const net::HttpRequest& req,
+                      net::Responder& respond) {
+  auto found = ResolvePrimary(functions_, arn_, name, qualifier);
   if (!found.ok()) return respond(ErrorResponse(found.error()));
   if (configuration_only) {
     return respond(net::HttpResponse::Json(200, FunctionConfigurationJson(arn_, *found)));
@@ -193,11 +201,13 @@ void Api::GetFunction(const std::string& name, bool configuration_only,
   std::string host(req.Header("Host"));
   std::string location = "http://" + (host.empty() ? std::string("127.0.0.1") : host) +
                          std::string(kLogsPrefix) + name + "/code";
+  if (found->version != "$LATEST") location += "?Qualifier=" + found->version;
   respond(net::HttpResponse::Json(200, GetFunctionJson(arn_, *found, location)));
 }
 
-void Api::DownloadCode(const std::string& name, net::Responder& respond) {
-  auto found = Find(name);
+void Api::DownloadCode(const std::string& name, const std::string& qualifier,
+                       net::Responder& respond) {
+  auto found = ResolvePrimary(functions_, arn_, name, qualifier);
   if (!found.ok()) return respond(ErrorResponse(found.error()));
   std::string path = bundles_.ArchivePath(found->code_hex);
   std::ifstream in(path, std::ios::binary);
@@ -246,7 +256,8 @@ void Api::UpdateCode(const std::string& name, const net::HttpRequest& req,
     return config;
   }();
   if (!result.ok()) return respond(ErrorResponse(result.error()));
-  dispatcher_.Retire(name);
+  // Published versions are immutable, so only $LATEST's instances retire.
+  dispatcher_.Retire(name, "$LATEST");
   respond(net::HttpResponse::Json(200, FunctionConfigurationJson(arn_, *result)));
 }
 
@@ -263,17 +274,42 @@ void Api::UpdateConfiguration(const std::string& name, const net::HttpRequest& r
     return config;
   }();
   if (!result.ok()) return respond(ErrorResponse(result.error()));
-  dispatcher_.Retire(name);
+  // Published versions are immutable, so only $LATEST's instances retire.
+  dispatcher_.Retire(name, "$LATEST");
   respond(net::HttpResponse::Json(200, FunctionConfigurationJson(arn_, *result)));
 }
 
-void Api::DeleteFunction(const std::string& name, net::Responder& respond) {
+void Api::DeleteFunction(const std::string& name, const std::string& qualifier,
+                         net::Responder& respond) {
   auto found = Find(name);
   if (!found.ok()) return respond(ErrorResponse(found.error()));
-  auto deleted = functions_.Delete(name);
+  Status deleted = Ok();
+  switch (ClassifyQualifier(qualifier)) {
+    case QualifierKind::kLatest:
+      if (!qualifier.empty()) {
+        deleted = MakeError(ErrorCode::kInvalidArgument,
+                            "$LATEST version cannot be deleted without deleting the function.");
+      } else {
+        deleted = functions_.Delete(name);
+      }
+      break;
+    case QualifierKind::kVersion: {
+      // Looked up first for Lambda's not-found message.
+      auto version = ResolvePrimary(functions_, arn_, name, qualifier);
+      deleted = version.ok() ? functions_.DeleteVersion(name, std::stoll(qualifier))
+                             : Status(version.error());
+      break;
+    }
+    case QualifierKind::kAlias:
+      deleted = MakeError(ErrorCode::kInvalidArgument,
+                          "Deletion of aliases is not supported through DeleteFunction; use "
+                          "DeleteAlias");
+      break;
+  }
   if (!deleted.ok()) return respond(ErrorResponse(deleted.error()));
-  dispatcher_.Retire(name);
-  logs_.Forget(name);
+  // A deleted version's instances retire; deleting the function retires all of them.
+  dispatcher_.Retire(name, qualifier);
+  if (qualifier.empty()) logs_.Forget(name);
   net::HttpResponse r;
   r.status = 204;
   respond(std::move(r));

@@ -1,6 +1,9 @@
 // Api::Invoke: Lambda's Invoke operation (RequestResponse and DryRun).
+#include <random>
+
 #include "api/api.h"
 #include "api/errors.h"
+#include "api/qualifier.h"
 #include "api/request_json.h"
 #include "common/encoding.h"
 
@@ -11,17 +14,26 @@ namespace {
 constexpr size_t kMaxPayloadBytes = 6 * 1024 * 1024;
 constexpr size_t kLogTailBytes = 4096;
 
+// A draw from [0, 1) for alias routing.
+double Uniform01() {
+  static std::mt19937_64 engine{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+}
+
+net::HttpResponse Throttled(const std::string& reason, const std::string& message) {
+  boost::json::object body{{"Type", "User"}, {"Message", message}, {"Reason", reason}};
+  net::HttpResponse r = net::HttpResponse::Json(429, boost::json::serialize(body));
+  r.headers.emplace_back("X-Amzn-ErrorType", "TooManyRequestsException");
+  r.headers.emplace_back("Retry-After", "1");
+  return r;
+}
+
 }  // namespace
 
 void Api::Invoke(const std::string& name, const std::string& qualifier, net::HttpRequest&& req,
                  net::Responder respond) {
-  auto found = Find(name);
+  auto found = ResolveQualifier(functions_, arn_, name, qualifier, Uniform01());
   if (!found.ok()) return respond(ErrorResponse(found.error()));
-  if (!qualifier.empty() && qualifier != "$LATEST") {
-    return respond(ErrorResponse(
-        MakeError(ErrorCode::kNotFound,
-                  "Function not found: " + FunctionArn(arn_, name) + ":" + qualifier)));
-  }
   if (req.body.size() > kMaxPayloadBytes) {
     return respond(ErrorResponse(
         413, "RequestTooLargeException",
@@ -32,7 +44,7 @@ void Api::Invoke(const std::string& name, const std::string& qualifier, net::Htt
   if (type == "DryRun") {
     net::HttpResponse r;
     r.status = 204;
-    r.headers.emplace_back("X-Amz-Executed-Version", "$LATEST");
+    r.headers.emplace_back("X-Amz-Executed-Version", found->version);
     return respond(std::move(r));
   }
   if (type != "RequestResponse") {
@@ -57,13 +69,18 @@ void Api::Invoke(const std::string& name, const std::string& qualifier, net::Htt
   dispatcher_.Invoke(*found, code_dir, std::move(request),
                      [respond = std::move(respond), tail](dispatch::InvokeResult result) {
     if (result.platform_error) {
-      net::HttpResponse r = ErrorResponse(*result.platform_error);
+      net::HttpResponse r =
+          result.platform_error->code == ErrorCode::kTooManyRequests
+              ? Throttled(result.throttle_reason, result.platform_error->message)
+              : ErrorResponse(*result.platform_error);
       r.headers.emplace_back("x-amzn-RequestId", result.request_id);
       return respond(std::move(r));
     }
     net::HttpResponse r = net::HttpResponse::Json(200, std::move(result.payload));
     r.headers.emplace_back("x-amzn-RequestId", result.request_id);
     r.headers.emplace_back("X-Amz-Executed-Version", result.executed_version);
+    // kumo's own: how the call found its instance (cold, warm or provisioned).
+    r.headers.emplace_back("X-Kumo-Start-Type", dispatch::StartTypeName(result.start_type));
     if (result.function_error) r.headers.emplace_back("X-Amz-Function-Error", "Unhandled");
     if (tail) {
       std::string_view log = result.log;

@@ -7,6 +7,7 @@
 
 #include "cli/command_util.h"
 #include "cli/http_client.h"
+#include "cli/version_commands.h"
 
 namespace kumo::cli {
 namespace {
@@ -21,6 +22,13 @@ struct Parsed {
   InvokeArgs invoke;
   std::string name;
   bool follow = false;
+  std::string publish_description;
+  AliasSpec alias;
+  std::string alias_description;
+  std::vector<std::string> weights;
+  bool delete_alias = false;
+  ConcurrencyArgs concurrency;
+  int reserved = 0;
 };
 
 struct Subcommands {
@@ -30,7 +38,65 @@ struct Subcommands {
   CLI::App* ls;
   CLI::App* rm;
   CLI::App* logs;
+  CLI::App* publish;
+  CLI::App* versions;
+  CLI::App* alias;
+  CLI::App* aliases;
+  CLI::App* concurrency;
 };
+
+// The version, alias and concurrency commands (version_commands.h).
+void DefineVersionCommands(CLI::App& app, Parsed& p, Subcommands& s) {
+  s.publish = app.add_subcommand("publish", "publish $LATEST as a new immutable version");
+  s.publish->add_option("name", p.name, "function name")->required();
+  s.publish->add_option("--description", p.publish_description, "the version's description");
+  s.versions = app.add_subcommand("versions", "list a function's versions");
+  s.versions->add_option("name", p.name, "function name")->required();
+  s.alias = app.add_subcommand("alias", "create, update or delete an alias");
+  s.alias->add_option("name", p.alias.function, "function name")->required();
+  s.alias->add_option("alias", p.alias.alias, "alias name")->required();
+  s.alias->add_option("--version", p.alias.version, "the version the alias points to");
+  s.alias->add_option("--weight", p.weights,
+                      "VERSION=SHARE: send that share (0-1) of calls to a second version")
+      ->allow_extra_args(false);
+  s.alias->add_option("--description", p.alias_description, "free text");
+  s.alias->add_flag("--delete", p.delete_alias, "delete the alias");
+  s.aliases = app.add_subcommand("aliases", "list a function's aliases");
+  s.aliases->add_option("name", p.name, "function name")->required();
+  s.concurrency = app.add_subcommand(
+      "concurrency", "show, set (--reserved N) or remove (--clear) reserved concurrency");
+  s.concurrency->add_option("name", p.concurrency.name, "function name")->required();
+  s.concurrency->add_option("--reserved", p.reserved, "instances reserved for and capping it");
+  s.concurrency->add_flag("--clear", p.concurrency.clear, "remove the reservation");
+}
+
+int DispatchAlias(const Subcommands& s, Parsed& p, Transport& transport, Io io) {
+  if (p.delete_alias) {
+    if (s.alias->count("--version") || s.alias->count("--weight")) {
+      return Fail(io.err, "--delete takes no --version or --weight");
+    }
+    return RemoveAlias(transport, p.alias.function, p.alias.alias, io);
+  }
+  if (p.alias.version.empty()) return Fail(io.err, "--version is required (or --delete)");
+  Result<std::map<std::string, double>> weights = ParseWeights(p.weights);
+  if (!weights.ok()) return Fail(io.err, weights.error().message);
+  p.alias.weights = std::move(*weights);
+  if (s.alias->count("--description")) p.alias.description = p.alias_description;
+  return SetAlias(transport, p.alias, io);
+}
+
+int DispatchVersionCommands(const Subcommands& s, Parsed& p, Transport& transport, Io io) {
+  if (s.publish->parsed()) {
+    std::optional<std::string> description;
+    if (s.publish->count("--description")) description = p.publish_description;
+    return Publish(transport, p.name, description, io);
+  }
+  if (s.versions->parsed()) return ListVersions(transport, p.name, io);
+  if (s.alias->parsed()) return DispatchAlias(s, p, transport, io);
+  if (s.aliases->parsed()) return ListAliases(transport, p.name, io);
+  if (s.concurrency->count("--reserved")) p.concurrency.reserved = p.reserved;
+  return Concurrency(transport, p.concurrency, io);
+}
 
 Subcommands Define(CLI::App& app, Parsed& p) {
   app.add_option("--endpoint", p.endpoint,
@@ -60,6 +126,7 @@ Subcommands Define(CLI::App& app, Parsed& p) {
   s.logs = app.add_subcommand("logs", "print a function's logs");
   s.logs->add_option("name", p.name, "function name")->required();
   s.logs->add_flag("-f,--follow", p.follow, "keep printing new events until interrupted");
+  DefineVersionCommands(app, p, s);
   app.require_subcommand(1);
   return s;
 }
@@ -90,7 +157,8 @@ int Dispatch(const Subcommands& s, Parsed& p, Io io) {
   if (s.invoke->parsed()) return Invoke(client, p.invoke, io);
   if (s.ls->parsed()) return ListFunctions(client, io);
   if (s.rm->parsed()) return RemoveFunction(client, p.name, io);
-  return ShowLogs(client, p.name, p.follow, io);
+  if (s.logs->parsed()) return ShowLogs(client, p.name, p.follow, io);
+  return DispatchVersionCommands(s, p, client, io);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "api/api.h"
+#include "common/units.h"
 #include "dispatch/dispatcher.h"
 #include "net/event_loop.h"
 #include "net/http_server.h"
@@ -28,7 +29,18 @@ struct ServeOptions {
   std::string region = "us-east-1";
   std::string log_level = "info";
   int shutdown_grace_s = 5;
+  int max_concurrency = 1000;
+  std::string memory_budget;  // default: 3/4 of the machine's memory
+  std::string keep_alive = "10m";
 };
+
+// Three quarters of physical memory: the rest stays for kumo, the page cache and the host.
+uint64_t DefaultMemoryBudget() {
+  long pages = sysconf(_SC_PHYS_PAGES);
+  long page_size = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page_size <= 0) return 8ull << 30;
+  return static_cast<uint64_t>(pages) * static_cast<uint64_t>(page_size) / 4 * 3;
+}
 
 fs::path ExecutableDir() {
   std::error_code ec;
@@ -61,6 +73,21 @@ int Serve(const ServeOptions& options) {
   uint16_t port = 0;
   if (!SplitHostPort(options.listen, &host, &port)) {
     std::fprintf(stderr, "kumo: --listen must be HOST:PORT, got \"%s\"\n", options.listen.c_str());
+    return 2;
+  }
+  std::optional<uint64_t> memory_budget =
+      options.memory_budget.empty() ? DefaultMemoryBudget() : ParseSize(options.memory_budget);
+  if (!memory_budget || *memory_budget < (128ull << 20)) {
+    std::fprintf(stderr, "kumo: --memory-budget must be a size of at least 128M, such as 8G\n");
+    return 2;
+  }
+  std::optional<std::chrono::milliseconds> keep_alive = ParseDuration(options.keep_alive);
+  if (!keep_alive || keep_alive->count() <= 0) {
+    std::fprintf(stderr, "kumo: --keep-alive must be a duration such as 90s or 10m\n");
+    return 2;
+  }
+  if (options.max_concurrency < 1) {
+    std::fprintf(stderr, "kumo: --max-concurrency must be at least 1\n");
     return 2;
   }
   std::error_code ec;
@@ -96,6 +123,9 @@ int Serve(const ServeOptions& options) {
   dispatch_options.runtimes_dir =
       options.runtimes_dir.empty() ? DefaultRuntimesDir() : options.runtimes_dir;
   dispatch_options.region = options.region;
+  dispatch_options.max_concurrency = options.max_concurrency;
+  dispatch_options.memory_budget = *memory_budget;
+  dispatch_options.keep_alive = *keep_alive;
   dispatch::Dispatcher dispatcher(loop, *launcher, logs, dispatch_options);
   api::ArnContext arn;
   arn.region = options.region;
@@ -104,6 +134,9 @@ int Serve(const ServeOptions& options) {
     api.Handle(std::move(req), std::move(respond));
   };
   dispatcher.set_instance_api_handler(handler);
+  if (auto restored = api.RestoreState(); !restored.ok()) {
+    spdlog::warn("restoring concurrency settings: {}", restored.error().message);
+  }
 
   auto server = net::HttpServer::Listen(loop, host, port, handler);
   if (!server.ok()) {
@@ -148,6 +181,14 @@ int ServeMain(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--shutdown-grace", options.shutdown_grace_s,
                  "Seconds in-flight invocations get to finish on SIGTERM")
+      ->capture_default_str();
+  app.add_option("--max-concurrency", options.max_concurrency,
+                 "Calls running or waiting at once, all functions together")
+      ->capture_default_str();
+  app.add_option("--memory-budget", options.memory_budget,
+                 "MemorySize of all instances together, such as 8G (default: 3/4 of RAM)");
+  app.add_option("--keep-alive", options.keep_alive,
+                 "How long an idle instance stays warm, such as 90s or 10m")
       ->capture_default_str();
   app.add_option("--log-level", options.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();

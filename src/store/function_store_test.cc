@@ -52,6 +52,8 @@ FunctionConfig Sample(const std::string& name) {
   config.code_size = 1234;
   config.last_modified = "2024-01-02T03:04:05.678+0000";
   config.revision_id = "rev-" + name;
+  config.reserved_concurrency = 10;
+  config.keep_alive_s = 120;
   return config;
 }
 
@@ -68,6 +70,9 @@ void ExpectSame(const FunctionConfig& a, const FunctionConfig& b) {
   EXPECT_EQ(a.code_size, b.code_size);
   EXPECT_EQ(a.last_modified, b.last_modified);
   EXPECT_EQ(a.revision_id, b.revision_id);
+  EXPECT_EQ(a.reserved_concurrency, b.reserved_concurrency);
+  EXPECT_EQ(a.keep_alive_s, b.keep_alive_s);
+  EXPECT_EQ(a.version, "$LATEST");
 }
 
 TEST_F(FunctionStoreTest, CreateThenGetReturnsEveryField) {
@@ -116,6 +121,8 @@ TEST_F(FunctionStoreTest, UpdateReplacesEveryField) {
   changed.code_size = 99;
   changed.last_modified = "2025-05-05T05:05:05.005+0000";
   changed.revision_id = "rev-2";
+  changed.reserved_concurrency.reset();
+  changed.keep_alive_s = 0;
   ASSERT_TRUE(store_->Update(changed).ok());
   ExpectSame(*store_->Get("f"), changed);
 }

@@ -26,6 +26,8 @@ void SqliteStatement::BindInt(int index, int64_t value) {
   sqlite3_bind_int64(stmt_.get(), index, value);
 }
 
+void SqliteStatement::BindNull(int index) { sqlite3_bind_null(stmt_.get(), index); }
+
 Result<bool> SqliteStatement::Step() {
   int rc = sqlite3_step(stmt_.get());
   if (rc == SQLITE_ROW) return true;
@@ -58,6 +60,10 @@ int64_t SqliteStatement::ColumnInt(int index) const {
   return sqlite3_column_int64(stmt_.get(), index);
 }
 
+bool SqliteStatement::ColumnIsNull(int index) const {
+  return sqlite3_column_type(stmt_.get(), index) == SQLITE_NULL;
+}
+
 Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path) {
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
@@ -71,7 +77,10 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path) {
   return std::unique_ptr<SqliteDb>(new SqliteDb(raw));
 }
 
-SqliteDb::~SqliteDb() { sqlite3_close(db_); }
+SqliteDb::~SqliteDb() {
+  cache_.clear();
+  sqlite3_close(db_);
+}
 
 Status SqliteDb::Exec(const std::string& sql) {
   char* message = nullptr;
@@ -90,6 +99,32 @@ Result<SqliteStatement> SqliteDb::Prepare(const std::string& sql) {
   return SqliteStatement(db_, stmt);
 }
 
+Result<StatementLease> SqliteDb::Cached(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    KUMO_ASSIGN_OR_RETURN(SqliteStatement stmt, Prepare(sql));
+    it = cache_.emplace(sql, std::make_unique<SqliteStatement>(std::move(stmt))).first;
+  }
+  return StatementLease(it->second.get());
+}
+
 int64_t SqliteDb::Changes() const { return sqlite3_changes64(db_); }
+
+Result<SqliteTransaction> SqliteTransaction::Begin(SqliteDb& db) {
+  KUMO_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  return SqliteTransaction(&db);
+}
+
+SqliteTransaction::~SqliteTransaction() {
+  if (db_ != nullptr) (void)db_->Exec("ROLLBACK");
+}
+
+Status SqliteTransaction::Commit() {
+  SqliteDb* db = std::exchange(db_, nullptr);
+  Status status = db->Exec("COMMIT");
+  // A failed COMMIT leaves the transaction open; end it so the connection stays usable.
+  if (!status.ok()) (void)db->Exec("ROLLBACK");
+  return status;
+}
 
 }  // namespace kumo::store
