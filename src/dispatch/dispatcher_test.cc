@@ -345,6 +345,26 @@ TEST_F(DispatcherTest, UpdatedFunctionGetsANewInstance) {
   EXPECT_EQ(second.get().payload, "\"new\"");
 }
 
+TEST_F(DispatcherTest, AWarmInstanceFinishingEarlyBeatsAColdOneStillStarting) {
+  auto first = Invoke(R"("first")");
+  FakeInstance* warm = launcher_.Wait(0);
+  RuntimeClient runtime(warm->port());
+  auto [id1, body1] = runtime.Next();
+  // A second call while the only instance is busy starts a new one...
+  auto second = Invoke(R"("second")");
+  FakeInstance* cold = launcher_.Wait(1);
+  (void)cold;  // ...which never asks for work in this test: it is still "starting".
+  runtime.Post("/2018-06-01/runtime/invocation/" + id1 + "/response", "1");
+  EXPECT_EQ(first.get().payload, "1");
+  // The warm instance, free first, takes the waiting call.
+  auto [id2, body2] = runtime.Next();
+  EXPECT_EQ(body2, R"("second")");
+  runtime.Post("/2018-06-01/runtime/invocation/" + id2 + "/response", "2");
+  InvokeResult r = second.get();
+  EXPECT_EQ(r.payload, "2");
+  EXPECT_EQ(r.start_type, StartType::kWarm);
+}
+
 TEST_F(DispatcherTest, ReservedConcurrencyThrottlesBeyondItsShare) {
   OnLoop([&] { dispatcher_->SetReservation("fn", 1); });
   auto first = Invoke("{}");
