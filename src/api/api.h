@@ -13,6 +13,7 @@
 #include "net/http_types.h"
 #include "store/bundle_store.h"
 #include "store/function_store.h"
+#include "store/gateway_store.h"
 #include "telemetry/log_store.h"
 
 namespace kumo::api {
@@ -20,7 +21,8 @@ namespace kumo::api {
 class Api {
  public:
   Api(net::EventLoop& loop, store::FunctionStore& functions, store::BundleStore& bundles,
-      dispatch::Dispatcher& dispatcher, telemetry::LogStore& logs, ArnContext arn);
+      store::GatewayStore& gateway, dispatch::Dispatcher& dispatcher, telemetry::LogStore& logs,
+      ArnContext arn);
 
   void Handle(net::HttpRequest&& req, net::Responder respond);
   // At start: hands the stored reserved and provisioned concurrency to the dispatcher.
@@ -82,11 +84,23 @@ class Api {
   // The alias's routing rules, and that the versions it names exist.
   Status CheckAliasTargets(const store::AliasConfig& alias);
 
+  // gateway_api.cc: routes, CORS, authorizers, API keys. False when not one of these.
+  bool HandleGatewayConfig(net::HttpRequest& req, net::Responder& respond);
+  void PutRoutes(const std::string& name, const net::HttpRequest& req, net::Responder& respond);
+  void GetRoutes(const std::string& name, net::Responder& respond);
+  void PutCors(const net::HttpRequest& req, net::Responder& respond);
+  void PutAuthorizer(const std::string& name, const net::HttpRequest& req,
+                     net::Responder& respond);
+  void ListAuthorizers(net::Responder& respond);
+  void CreateApiKey(const net::HttpRequest& req, net::Responder& respond);
+  void ListApiKeys(net::Responder& respond);
+
   Result<store::FunctionConfig> Find(const std::string& name);
 
   net::EventLoop& loop_;
   store::FunctionStore& functions_;
   store::BundleStore& bundles_;
+  store::GatewayStore& gateway_;
   dispatch::Dispatcher& dispatcher_;
   telemetry::LogStore& logs_;
   ArnContext arn_;

@@ -97,10 +97,12 @@ Status ApplySettings(const json::object& body, store::FunctionConfig* config) {
 }  // namespace
 
 Api::Api(net::EventLoop& loop, store::FunctionStore& functions, store::BundleStore& bundles,
-         dispatch::Dispatcher& dispatcher, telemetry::LogStore& logs, ArnContext arn)
+         store::GatewayStore& gateway, dispatch::Dispatcher& dispatcher, telemetry::LogStore& logs,
+         ArnContext arn)
     : loop_(loop),
       functions_(functions),
       bundles_(bundles),
+      gateway_(gateway),
       dispatcher_(dispatcher),
       logs_(logs),
       arn_(std::move(arn)) {}
@@ -113,6 +115,7 @@ void Api::Handle(net::HttpRequest&& req, net::Responder respond) {
     return;
   }
   if (HandleLimits(req, respond)) return;
+  if (HandleGatewayConfig(req, respond)) return;
   if (path.substr(0, kFunctionsPrefix.size()) == kFunctionsPrefix) {
     std::vector<std::string> parts = SplitPath(path.substr(kFunctionsPrefix.size()));
     if (parts.empty()) {
@@ -309,7 +312,14 @@ void Api::DeleteFunction(const std::string& name, const std::string& qualifier,
   if (!deleted.ok()) return respond(ErrorResponse(deleted.error()));
   // A deleted version's instances retire; deleting the function retires all of them.
   dispatcher_.Retire(name, qualifier);
-  if (qualifier.empty()) logs_.Forget(name);
+  if (qualifier.empty()) {
+    logs_.Forget(name);
+    dispatcher_.SetReservation(name, std::nullopt);
+    // The function's routes go with it; a failure here leaves routes the gateway answers 500.
+    if (auto routes = gateway_.DeleteRoutesOf(name); !routes.ok()) {
+      return respond(ErrorResponse(routes.error()));
+    }
+  }
   net::HttpResponse r;
   r.status = 204;
   respond(std::move(r));

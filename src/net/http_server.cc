@@ -79,6 +79,9 @@ class Session : public std::enable_shared_from_this<Session> {
       req.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
     req.body = std::move(msg.body());
+    beast::error_code peer_ec;
+    auto peer = stream_.socket().remote_endpoint(peer_ec);
+    if (!peer_ec) req.peer_ip = peer.address().to_string();
     bool keep_alive = msg.keep_alive();
     unsigned version = msg.version();
     std::weak_ptr<Session> weak = shared_from_this();

@@ -22,6 +22,7 @@ struct HttpRequest {
   std::string query;   // raw query string, without '?'
   Headers headers;
   std::string body;
+  std::string peer_ip;  // the client's address as the socket saw it
 
   std::string_view Header(std::string_view name) const { return FindHeader(headers, name); }
   // The decoded value of one query parameter, or empty.

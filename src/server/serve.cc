@@ -11,6 +11,8 @@
 #include "api/api.h"
 #include "common/units.h"
 #include "dispatch/dispatcher.h"
+#include "gateway/gateway.h"
+#include "store/gateway_store.h"
 #include "net/event_loop.h"
 #include "net/http_server.h"
 #include "sandbox/launcher.h"
@@ -32,6 +34,7 @@ struct ServeOptions {
   int max_concurrency = 1000;
   std::string memory_budget;  // default: 3/4 of the machine's memory
   std::string keep_alive = "10m";
+  std::string gateway_listen;  // empty: no gateway
 };
 
 // Three quarters of physical memory: the rest stays for kumo, the page cache and the host.
@@ -75,6 +78,14 @@ int Serve(const ServeOptions& options) {
     std::fprintf(stderr, "kumo: --listen must be HOST:PORT, got \"%s\"\n", options.listen.c_str());
     return 2;
   }
+  std::string gateway_host;
+  uint16_t gateway_port = 0;
+  if (!options.gateway_listen.empty() &&
+      !SplitHostPort(options.gateway_listen, &gateway_host, &gateway_port)) {
+    std::fprintf(stderr, "kumo: --gateway-listen must be HOST:PORT, got \"%s\"\n",
+                 options.gateway_listen.c_str());
+    return 2;
+  }
   std::optional<uint64_t> memory_budget =
       options.memory_budget.empty() ? DefaultMemoryBudget() : ParseSize(options.memory_budget);
   if (!memory_budget || *memory_budget < (128ull << 20)) {
@@ -103,6 +114,11 @@ int Serve(const ServeOptions& options) {
     std::fprintf(stderr, "kumo: %s\n", functions.error().message.c_str());
     return 1;
   }
+  auto gateway_store = store::GatewayStore::Open((data / "kumo.db").string());
+  if (!gateway_store.ok()) {
+    std::fprintf(stderr, "kumo: %s\n", gateway_store.error().message.c_str());
+    return 1;
+  }
   store::BundleStore bundles((data / "bundles").string());
   if (auto referenced = (*functions)->ReferencedBundles(); referenced.ok()) {
     bundles.RemoveUnreferenced(*referenced);
@@ -129,7 +145,7 @@ int Serve(const ServeOptions& options) {
   dispatch::Dispatcher dispatcher(loop, *launcher, logs, dispatch_options);
   api::ArnContext arn;
   arn.region = options.region;
-  api::Api api(loop, **functions, bundles, dispatcher, logs, arn);
+  api::Api api(loop, **functions, bundles, **gateway_store, dispatcher, logs, arn);
   net::HttpHandler handler = [&api](net::HttpRequest&& req, net::Responder respond) {
     api.Handle(std::move(req), std::move(respond));
   };
@@ -143,6 +159,33 @@ int Serve(const ServeOptions& options) {
     std::fprintf(stderr, "kumo: %s\n", server.error().message.c_str());
     return 1;
   }
+  std::unique_ptr<gateway::Gateway> gateway;
+  std::unique_ptr<net::HttpServer> gateway_server;
+  if (!options.gateway_listen.empty()) {
+    gateway::GatewayOptions gateway_options;
+    gateway_options.access_log_path = (data / "access.log").string();
+    gateway = std::make_unique<gateway::Gateway>(
+        **gateway_store, dispatcher,
+        [&](const std::string& name) -> Result<gateway::FunctionTarget> {
+          KUMO_ASSIGN_OR_RETURN(store::FunctionConfig config, (*functions)->Get(name));
+          std::string code_dir = bundles.PathFor(config.code_hex);
+          return gateway::FunctionTarget{std::move(config), std::move(code_dir)};
+        },
+        gateway_options);
+    net::HttpServerOptions gateway_http;
+    gateway_http.max_body_bytes = 10 << 20;  // API Gateway's own limit; functions take 6 MB
+    auto listening = net::HttpServer::Listen(
+        loop, gateway_host, gateway_port,
+        [&](net::HttpRequest&& req, net::Responder respond) {
+          gateway->Handle(std::move(req), std::move(respond));
+        },
+        gateway_http);
+    if (!listening.ok()) {
+      std::fprintf(stderr, "kumo: gateway: %s\n", listening.error().message.c_str());
+      return 1;
+    }
+    gateway_server = std::move(listening.value());
+  }
   bool stopping = false;
   loop.OnSignals({SIGINT, SIGTERM}, [&](int sig) {
     if (stopping) {
@@ -153,12 +196,18 @@ int Serve(const ServeOptions& options) {
     stopping = true;
     spdlog::info("signal {}: draining", sig);
     (*server)->StopAccepting();
+    if (gateway_server) gateway_server->StopAccepting();
     dispatcher.Shutdown(std::chrono::seconds(options.shutdown_grace_s), [&] {
       (*server)->CloseAll();
+      if (gateway_server) gateway_server->CloseAll();
       loop.Stop();
     });
   });
   std::printf("kumo api listening on http://%s:%u\n", host.c_str(), (*server)->port());
+  if (gateway_server) {
+    std::printf("kumo gateway listening on http://%s:%u\n", gateway_host.c_str(),
+                gateway_server->port());
+  }
   std::fflush(stdout);
   spdlog::info("data in {}, runtimes from {}", data.string(), dispatch_options.runtimes_dir);
   loop.Run();
@@ -182,6 +231,8 @@ int ServeMain(int argc, char** argv) {
   app.add_option("--shutdown-grace", options.shutdown_grace_s,
                  "Seconds in-flight invocations get to finish on SIGTERM")
       ->capture_default_str();
+  app.add_option("--gateway-listen", options.gateway_listen,
+                 "HOST:PORT for HTTP routes to functions (port 0 picks a free one; default: off)");
   app.add_option("--max-concurrency", options.max_concurrency,
                  "Calls running or waiting at once, all functions together")
       ->capture_default_str();
