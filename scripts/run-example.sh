@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 KUMO=${KUMO:-build/kumo}
 LISTEN=${KUMO_LISTEN:-127.0.0.1:9000}
+GATEWAY=${KUMO_GATEWAY_LISTEN:-127.0.0.1:8080}
 DATA_DIR=${KUMO_DATA_DIR:-.kumo-data}
 export KUMO_ENDPOINT="http://${LISTEN}"
 
@@ -23,7 +24,7 @@ mkfifo "$fifo"
 # Own process group (set -m): a terminal's Ctrl-C reaches only this script, whose trap then
 # sends the server exactly one SIGTERM (a second signal would make it skip the drain).
 set -m
-"$KUMO" serve --listen "$LISTEN" --data-dir "$DATA_DIR" >"$fifo" 2>&1 &
+"$KUMO" serve --listen "$LISTEN" --gateway-listen "$GATEWAY" --data-dir "$DATA_DIR" >"$fifo" 2>&1 &
 server=$!
 set +m
 exec 3<"$fifo"
@@ -43,7 +44,7 @@ trap stop INT TERM
 ready=0
 while IFS= read -r -t 30 line <&3; do
   echo "$line"
-  if [[ $line == *"kumo api listening on"* ]]; then
+  if [[ $line == *"kumo gateway listening on"* ]]; then
     ready=1
     break
   fi
@@ -64,14 +65,19 @@ deploy examples/node-hello --name node-hello --runtime nodejs20.x --handler inde
 if [[ -x build/examples/cpp-hello/bootstrap ]]; then
   deploy build/examples/cpp-hello --name cpp-hello --runtime provided.al2023
 fi
+# The REST API project: its functions and HTTP routes, from examples/rest-api/kumo.yaml.
+(cd examples/rest-api && "../../$KUMO" deploy) || { echo "run-example: project deploy failed" >&2; stop; }
 
 cat <<MSG
 
-kumo is running at $KUMO_ENDPOINT with python-hello, node-hello and cpp-hello deployed.
+kumo is running at $KUMO_ENDPOINT with python-hello, node-hello and cpp-hello deployed,
+and the REST API project of examples/rest-api on the gateway at http://$GATEWAY.
 Try, in another terminal:
 
   curl -s -X POST $KUMO_ENDPOINT/2015-03-31/functions/python-hello/invocations -d '{"name":"you"}'
   KUMO_ENDPOINT=$KUMO_ENDPOINT build/kumo invoke python-hello --payload '{"name":"you"}'
+  curl -s http://$GATEWAY/hello
+  curl -s http://$GATEWAY/items
 
 Press Ctrl-C to stop.
 MSG

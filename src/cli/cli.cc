@@ -3,10 +3,12 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/command_util.h"
 #include "cli/http_client.h"
+#include "cli/project_deploy.h"
 #include "cli/version_commands.h"
 
 namespace kumo::cli {
@@ -19,6 +21,7 @@ struct Parsed {
   std::string deploy_dir, handler, description;
   int memory_mb = 0, timeout_s = 0;
   std::vector<std::string> env;
+  ProjectDeployArgs project;
   InvokeArgs invoke;
   std::string name;
   bool follow = false;
@@ -105,17 +108,22 @@ Subcommands Define(CLI::App& app, Parsed& p) {
   Subcommands s;
   s.serve = app.add_subcommand("serve", "run the kumo server (see kumo serve --help)");
   s.serve->allow_extras();
-  s.deploy = app.add_subcommand("deploy", "zip a folder and create or update a function from it");
-  s.deploy->add_option("dir", p.deploy_dir, "folder with the function's code")->required();
-  s.deploy->add_option("--name", p.deploy.name, "function name")->required();
-  s.deploy->add_option("--runtime", p.deploy.runtime, "e.g. python3.12, nodejs20.x, provided.al2023")
-      ->required();
+  s.deploy = app.add_subcommand(
+      "deploy",
+      "deploy the project described by ./kumo.yaml (or DIR/kumo.yaml), or with --name zip one "
+      "folder and create or update a function from it");
+  s.deploy->add_option("dir", p.deploy_dir, "project folder, or with --name the function's code");
+  s.deploy->add_option("--name", p.deploy.name, "function name (deploys DIR as one function)");
+  s.deploy->add_option("--runtime", p.deploy.runtime,
+                       "e.g. python3.12, nodejs20.x, provided.al2023");
   s.deploy->add_option("--handler", p.handler, "e.g. app.handler (optional for provided runtimes)");
   s.deploy->add_option("--memory", p.memory_mb, "memory in MB (128-10240)");
   s.deploy->add_option("--timeout", p.timeout_s, "timeout in seconds (1-900)");
   s.deploy->add_option("--env", p.env, "environment variable KEY=VALUE (repeatable)")
       ->allow_extra_args(false);
   s.deploy->add_option("--description", p.description, "free text");
+  s.deploy->add_option("--file", p.project.file, "the project file (default kumo.yaml)");
+  s.deploy->add_flag("--dry-run", p.project.dry_run, "print the project's plan, change nothing");
   s.invoke = app.add_subcommand("invoke", "invoke a function and print its result");
   s.invoke->add_option("name", p.invoke.name, "function name")->required();
   s.invoke->add_option("--payload", p.invoke.payload_arg, "JSON, @FILE, or - for stdin (default {})");
@@ -143,17 +151,48 @@ Status CompleteDeploySpec(const Subcommands& s, Parsed& p) {
   return Ok();
 }
 
+// `kumo deploy` without --name deploys a project (kumo.yaml); with it, one folder.
+int DispatchDeploy(const Subcommands& s, Parsed& p, Transport& transport, Io io) {
+  if (s.deploy->count("--name") == 0) {
+    for (const char* flag :
+         {"--runtime", "--handler", "--memory", "--timeout", "--env", "--description"}) {
+      if (s.deploy->count(flag)) {
+        return Fail(io.err, std::string(flag) +
+                                " is for one function (with --name); a project "
+                                "sets it in kumo.yaml");
+      }
+    }
+    if (!p.deploy_dir.empty() && s.deploy->count("--file")) {
+      return Fail(io.err, "give a project folder or --file, not both");
+    }
+    if (!p.deploy_dir.empty()) p.project.file = p.deploy_dir + "/kumo.yaml";
+    std::error_code ec;
+    if (!std::filesystem::exists(p.project.file, ec)) {
+      if (!p.deploy_dir.empty() || s.deploy->count("--file")) {
+        return Fail(io.err, "no project file " + p.project.file);
+      }
+      return Fail(io.err,
+                  "no kumo.yaml here: run kumo deploy in a project folder, or deploy one folder "
+                  "with kumo deploy DIR --name NAME --runtime RUNTIME");
+    }
+    return DeployProject(transport, p.project, ProcessEnv, io);
+  }
+  if (s.deploy->count("--file") || p.project.dry_run) {
+    return Fail(io.err, "--file and --dry-run are for projects (kumo.yaml), not with --name");
+  }
+  if (p.deploy_dir.empty()) return Fail(io.err, "kumo deploy --name needs the function's folder");
+  if (Status status = CompleteDeploySpec(s, p); !status.ok()) {
+    return Fail(io.err, status.error().message);
+  }
+  return Deploy(transport, p.deploy, p.deploy_dir, io);
+}
+
 int Dispatch(const Subcommands& s, Parsed& p, Io io) {
   if (s.serve->parsed()) return Fail(io.err, "serve is run by the kumo binary itself, not the CLI");
   Result<Endpoint> endpoint = ParseEndpoint(p.endpoint);
   if (!endpoint.ok()) return Fail(io.err, endpoint.error().message);
   HttpClient client(*endpoint);
-  if (s.deploy->parsed()) {
-    if (Status status = CompleteDeploySpec(s, p); !status.ok()) {
-      return Fail(io.err, status.error().message);
-    }
-    return Deploy(client, p.deploy, p.deploy_dir, io);
-  }
+  if (s.deploy->parsed()) return DispatchDeploy(s, p, client, io);
   if (s.invoke->parsed()) return Invoke(client, p.invoke, io);
   if (s.ls->parsed()) return ListFunctions(client, io);
   if (s.rm->parsed()) return RemoveFunction(client, p.name, io);
