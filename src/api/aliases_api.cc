@@ -50,11 +50,9 @@ Status Api::CheckAliasTargets(const store::AliasConfig& alias) {
 
 void Api::CreateAlias(const std::string& name, const net::HttpRequest& req,
                       net::Responder& respond) {
-  auto parsed = ParseJsonBody(req);
-  if (auto* e = std::get_if<RequestError>(&parsed)) {
-    return respond(ErrorResponse(e->status, e->type, e->message));
-  }
-  const json::object& body = std::get<json::object>(parsed);
+  std::optional<json::object> parsed = ParseJsonBodyOrRespond(req, respond);
+  if (!parsed) return;
+  const json::object& body = *parsed;
   auto result = [&]() -> Result<store::AliasConfig> {
     KUMO_RETURN_IF_ERROR(Find(name));
     store::AliasConfig alias;
@@ -96,11 +94,9 @@ void Api::GetAlias(const std::string& name, const std::string& alias, net::Respo
 
 void Api::UpdateAlias(const std::string& name, const std::string& alias,
                       const net::HttpRequest& req, net::Responder& respond) {
-  auto parsed = ParseJsonBody(req);
-  if (auto* e = std::get_if<RequestError>(&parsed)) {
-    return respond(ErrorResponse(e->status, e->type, e->message));
-  }
-  const json::object& body = std::get<json::object>(parsed);
+  std::optional<json::object> parsed = ParseJsonBodyOrRespond(req, respond);
+  if (!parsed) return;
+  const json::object& body = *parsed;
   auto revision_id = StringField(body, "RevisionId");
   if (!revision_id.ok()) return respond(ErrorResponse(revision_id.error()));
   auto found = FindAlias(name, alias);

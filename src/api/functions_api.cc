@@ -8,6 +8,7 @@
 #include "api/errors.h"
 #include "api/qualifier.h"
 #include "api/request_json.h"
+#include "api/request_path.h"
 #include "api/validation.h"
 #include "common/encoding.h"
 #include "common/time_format.h"
@@ -19,21 +20,6 @@ namespace {
 
 constexpr std::string_view kFunctionsPrefix = "/2015-03-31/functions";
 constexpr std::string_view kLogsPrefix = "/kumo/v1/functions/";
-
-net::HttpResponse ToResponse(const RequestError& e) {
-  return ErrorResponse(e.status, e.type, e.message);
-}
-
-std::vector<std::string> SplitPath(std::string_view path) {
-  std::vector<std::string> parts;
-  while (!path.empty()) {
-    size_t slash = path.find('/');
-    if (slash != 0) parts.emplace_back(path.substr(0, slash));
-    if (slash == std::string_view::npos) break;
-    path.remove_prefix(slash + 1);
-  }
-  return parts;
-}
 
 // The code of a Create or UpdateCode request, unpacked into the bundle store.
 Result<store::Bundle> StoreCode(store::BundleStore& bundles, const json::object& code) {
@@ -162,9 +148,9 @@ Result<store::FunctionConfig> Api::Find(const std::string& name) {
 }
 
 void Api::CreateFunction(const net::HttpRequest& req, net::Responder& respond) {
-  auto parsed = ParseJsonBody(req);
-  if (auto* e = std::get_if<RequestError>(&parsed)) return respond(ToResponse(*e));
-  const json::object& body = std::get<json::object>(parsed);
+  std::optional<json::object> parsed = ParseJsonBodyOrRespond(req, respond);
+  if (!parsed) return;
+  const json::object& body = *parsed;
   auto result = [&]() -> Result<store::FunctionConfig> {
     KUMO_ASSIGN_OR_RETURN(auto name, StringField(body, "FunctionName"));
     if (!name) return MakeError(ErrorCode::kInvalidArgument, "FunctionName is required");
@@ -247,9 +233,9 @@ void Api::ListFunctions(const net::HttpRequest& req, net::Responder& respond) {
 
 void Api::UpdateCode(const std::string& name, const net::HttpRequest& req,
                      net::Responder& respond) {
-  auto parsed = ParseJsonBody(req);
-  if (auto* e = std::get_if<RequestError>(&parsed)) return respond(ToResponse(*e));
-  const json::object& body = std::get<json::object>(parsed);
+  std::optional<json::object> parsed = ParseJsonBodyOrRespond(req, respond);
+  if (!parsed) return;
+  const json::object& body = *parsed;
   auto result = [&]() -> Result<store::FunctionConfig> {
     KUMO_ASSIGN_OR_RETURN(store::FunctionConfig config, Find(name));
     KUMO_ASSIGN_OR_RETURN(store::Bundle bundle, StoreCode(bundles_, body));
@@ -266,9 +252,9 @@ void Api::UpdateCode(const std::string& name, const net::HttpRequest& req,
 
 void Api::UpdateConfiguration(const std::string& name, const net::HttpRequest& req,
                               net::Responder& respond) {
-  auto parsed = ParseJsonBody(req);
-  if (auto* e = std::get_if<RequestError>(&parsed)) return respond(ToResponse(*e));
-  const json::object& body = std::get<json::object>(parsed);
+  std::optional<json::object> parsed = ParseJsonBodyOrRespond(req, respond);
+  if (!parsed) return;
+  const json::object& body = *parsed;
   auto result = [&]() -> Result<store::FunctionConfig> {
     KUMO_ASSIGN_OR_RETURN(store::FunctionConfig config, Find(name));
     KUMO_RETURN_IF_ERROR(ApplySettings(body, &config));

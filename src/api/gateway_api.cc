@@ -7,6 +7,7 @@
 #include "api/api.h"
 #include "api/errors.h"
 #include "api/request_json.h"
+#include "api/request_path.h"
 #include "api/validation.h"
 #include "common/time_format.h"
 #include "gateway/api_keys.h"
@@ -17,17 +18,6 @@
 namespace kumo::api {
 namespace json = boost::json;
 namespace {
-
-std::vector<std::string> Parts(std::string_view path) {
-  std::vector<std::string> parts;
-  while (!path.empty()) {
-    size_t slash = path.find('/');
-    if (slash != 0) parts.emplace_back(path.substr(0, slash));
-    if (slash == std::string_view::npos) break;
-    path.remove_prefix(slash + 1);
-  }
-  return parts;
-}
 
 net::HttpResponse NoContent() {
   net::HttpResponse r;
@@ -67,7 +57,7 @@ double Number(const json::value& v) {
 }  // namespace
 
 bool Api::HandleGatewayConfig(net::HttpRequest& req, net::Responder& respond) {
-  std::vector<std::string> p = Parts(req.path);
+  std::vector<std::string> p = SplitPath(req.path);
   if (p.size() < 3 || p[0] != "kumo" || p[1] != "v1") return false;
   const std::string& m = req.method;
   if (p.size() == 5 && p[2] == "functions" && p[4] == "routes") {
@@ -113,11 +103,9 @@ bool Api::HandleGatewayConfig(net::HttpRequest& req, net::Responder& respond) {
 
 void Api::PutRoutes(const std::string& name, const net::HttpRequest& req,
                     net::Responder& respond) {
-  auto parsed = ParseJsonBody(req);
-  if (auto* e = std::get_if<RequestError>(&parsed)) {
-    return respond(ErrorResponse(e->status, e->type, e->message));
-  }
-  const json::object& body = std::get<json::object>(parsed);
+  std::optional<json::object> parsed = ParseJsonBodyOrRespond(req, respond);
+  if (!parsed) return;
+  const json::object& body = *parsed;
   auto result = [&]() -> Result<std::vector<store::RouteConfig>> {
     KUMO_RETURN_IF_ERROR(Find(name));
     const json::value* list = body.if_contains("Routes");
@@ -173,11 +161,9 @@ void Api::GetRoutes(const std::string& name, net::Responder& respond) {
 }
 
 void Api::PutCors(const net::HttpRequest& req, net::Responder& respond) {
-  auto parsed = ParseJsonBody(req);
-  if (auto* e = std::get_if<RequestError>(&parsed)) {
-    return respond(ErrorResponse(e->status, e->type, e->message));
-  }
-  const json::object& body = std::get<json::object>(parsed);
+  std::optional<json::object> parsed = ParseJsonBodyOrRespond(req, respond);
+  if (!parsed) return;
+  const json::object& body = *parsed;
   auto result = [&]() -> Result<std::string> {
     json::object cors;
     for (const char* key : {"AllowOrigins", "AllowMethods", "AllowHeaders", "ExposeHeaders"}) {
@@ -213,11 +199,9 @@ void Api::PutCors(const net::HttpRequest& req, net::Responder& respond) {
 
 void Api::PutAuthorizer(const std::string& name, const net::HttpRequest& req,
                         net::Responder& respond) {
-  auto parsed = ParseJsonBody(req);
-  if (auto* e = std::get_if<RequestError>(&parsed)) {
-    return respond(ErrorResponse(e->status, e->type, e->message));
-  }
-  const json::object& body = std::get<json::object>(parsed);
+  std::optional<json::object> parsed = ParseJsonBodyOrRespond(req, respond);
+  if (!parsed) return;
+  const json::object& body = *parsed;
   auto result = [&]() -> Status {
     KUMO_RETURN_IF_ERROR(ValidateFunctionName(name));  // same character rules
     gateway::JwtAuthorizerConfig config;
@@ -265,11 +249,9 @@ void Api::ListAuthorizers(net::Responder& respond) {
 }
 
 void Api::CreateApiKey(const net::HttpRequest& req, net::Responder& respond) {
-  auto parsed = ParseJsonBody(req);
-  if (auto* e = std::get_if<RequestError>(&parsed)) {
-    return respond(ErrorResponse(e->status, e->type, e->message));
-  }
-  auto name = StringField(std::get<json::object>(parsed), "Name");
+  std::optional<json::object> parsed = ParseJsonBodyOrRespond(req, respond);
+  if (!parsed) return;
+  auto name = StringField(*parsed, "Name");
   if (!name.ok()) return respond(ErrorResponse(name.error()));
   gateway::NewApiKey key = gateway::GenerateApiKey();
   store::ApiKeyRecord record{key.id, name->value_or(""), key.hash_hex, key.prefix,

@@ -7,23 +7,13 @@
 #include "api/errors.h"
 #include "api/qualifier.h"
 #include "api/request_json.h"
+#include "api/request_path.h"
 #include "api/validation.h"
 #include "common/time_format.h"
 
 namespace kumo::api {
 namespace json = boost::json;
 namespace {
-
-std::vector<std::string> PathParts(std::string_view path) {
-  std::vector<std::string> parts;
-  while (!path.empty()) {
-    size_t slash = path.find('/');
-    if (slash != 0) parts.emplace_back(path.substr(0, slash));
-    if (slash == std::string_view::npos) break;
-    path.remove_prefix(slash + 1);
-  }
-  return parts;
-}
 
 net::HttpResponse Json(int status, const json::object& o) {
   return net::HttpResponse::Json(status, json::serialize(o));
@@ -52,7 +42,7 @@ Status Api::RestoreState() {
 }
 
 bool Api::HandleLimits(net::HttpRequest& req, net::Responder& respond) {
-  std::vector<std::string> parts = PathParts(req.path);
+  std::vector<std::string> parts = SplitPath(req.path);
   // /2017-10-31|2019-09-30/functions/{name}/concurrency|provisioned-concurrency
   // /kumo/v1/functions/{name}/settings
   // kumo's own paths carry one more segment ("kumo", "v1"); drop it to share the shape.
@@ -82,11 +72,9 @@ bool Api::HandleLimits(net::HttpRequest& req, net::Responder& respond) {
 
 void Api::PutConcurrency(const std::string& name, const net::HttpRequest& req,
                          net::Responder& respond) {
-  auto parsed = ParseJsonBody(req);
-  if (auto* e = std::get_if<RequestError>(&parsed)) {
-    return respond(ErrorResponse(e->status, e->type, e->message));
-  }
-  const json::object& body = std::get<json::object>(parsed);
+  std::optional<json::object> parsed = ParseJsonBodyOrRespond(req, respond);
+  if (!parsed) return;
+  const json::object& body = *parsed;
   auto result = [&]() -> Result<int> {
     KUMO_ASSIGN_OR_RETURN(store::FunctionConfig config, Find(name));
     KUMO_ASSIGN_OR_RETURN(auto value, IntField(body, "ReservedConcurrentExecutions"));
@@ -169,11 +157,9 @@ Status Api::ApplyProvisioned(const store::ProvisionedConfig& p, int count) {
 
 void Api::PutProvisioned(const std::string& name, const net::HttpRequest& req,
                          net::Responder& respond) {
-  auto parsed = ParseJsonBody(req);
-  if (auto* e = std::get_if<RequestError>(&parsed)) {
-    return respond(ErrorResponse(e->status, e->type, e->message));
-  }
-  const json::object& body = std::get<json::object>(parsed);
+  std::optional<json::object> parsed = ParseJsonBodyOrRespond(req, respond);
+  if (!parsed) return;
+  const json::object& body = *parsed;
   std::string qualifier = req.QueryParam("Qualifier");
   auto result = [&]() -> Result<store::ProvisionedConfig> {
     KUMO_RETURN_IF_ERROR(Find(name));
@@ -252,11 +238,9 @@ void Api::ListProvisioned(const std::string& name, net::Responder& respond) {
 
 void Api::PutSettings(const std::string& name, const net::HttpRequest& req,
                       net::Responder& respond) {
-  auto parsed = ParseJsonBody(req);
-  if (auto* e = std::get_if<RequestError>(&parsed)) {
-    return respond(ErrorResponse(e->status, e->type, e->message));
-  }
-  const json::object& body = std::get<json::object>(parsed);
+  std::optional<json::object> parsed = ParseJsonBodyOrRespond(req, respond);
+  if (!parsed) return;
+  const json::object& body = *parsed;
   auto result = [&]() -> Result<store::FunctionConfig> {
     KUMO_ASSIGN_OR_RETURN(store::FunctionConfig config, Find(name));
     KUMO_ASSIGN_OR_RETURN(auto keep_alive, IntField(body, "KeepAliveSeconds"));

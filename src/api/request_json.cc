@@ -2,6 +2,8 @@
 
 #include <strings.h>
 
+#include "api/errors.h"
+
 namespace kumo::api {
 namespace json = boost::json;
 
@@ -41,6 +43,16 @@ Parsed<json::object> ParseJsonBody(const net::HttpRequest& req) {
                         "Could not parse request body into json: expected an object"};
   }
   return std::move(v.as_object());
+}
+
+std::optional<json::object> ParseJsonBodyOrRespond(const net::HttpRequest& req,
+                                                   net::Responder& respond) {
+  Parsed<json::object> parsed = ParseJsonBody(req);
+  if (auto* e = std::get_if<RequestError>(&parsed)) {
+    respond(ErrorResponse(e->status, e->type, e->message));
+    return std::nullopt;
+  }
+  return std::move(std::get<json::object>(parsed));
 }
 
 Result<std::optional<std::string>> StringField(const json::object& o, const char* name) {

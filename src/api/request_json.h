@@ -25,6 +25,11 @@ using Parsed = std::variant<T, RequestError>;
 // The body as a JSON object: 415 for a non-JSON content type, 400 for malformed JSON.
 Parsed<boost::json::object> ParseJsonBody(const net::HttpRequest& req);
 
+// ParseJsonBody for handlers: the object, or nullopt after answering the error through
+// `respond` (in Lambda's error shape).
+std::optional<boost::json::object> ParseJsonBodyOrRespond(const net::HttpRequest& req,
+                                                          net::Responder& respond);
+
 // Typed optional fields; a present field of the wrong type is an error.
 Result<std::optional<std::string>> StringField(const boost::json::object& o, const char* name);
 Result<std::optional<int64_t>> IntField(const boost::json::object& o, const char* name);

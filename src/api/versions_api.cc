@@ -58,11 +58,9 @@ bool Api::RouteVersionsAndAliases(const std::vector<std::string>& parts, const s
 
 void Api::PublishVersion(const std::string& name, const net::HttpRequest& req,
                          net::Responder& respond) {
-  auto parsed = ParseJsonBody(req);
-  if (auto* e = std::get_if<RequestError>(&parsed)) {
-    return respond(ErrorResponse(e->status, e->type, e->message));
-  }
-  const json::object& body = std::get<json::object>(parsed);
+  std::optional<json::object> parsed = ParseJsonBodyOrRespond(req, respond);
+  if (!parsed) return;
+  const json::object& body = *parsed;
   auto field = [&](const char* key) { return StringField(body, key); };
   auto description = field("Description");
   auto code_sha256 = field("CodeSha256");
