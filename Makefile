@@ -4,7 +4,7 @@
 BUILD_DIR := build
 JOBS := $(shell nproc)
 
-.PHONY: run test deps test-deps build
+.PHONY: run test bench deps test-deps build
 
 run: build
 	scripts/run-example.sh
@@ -21,3 +21,7 @@ test-deps: deps
 build: deps
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD_DIR) -j$(JOBS)
+
+# The benchmarks of bench/ (tables, CSV and a chart under bench/results/); QUICK=1 for a short run.
+bench: deps
+	QUICK=$(QUICK) scripts/bench.sh

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cli/api_key_commands.h"
 #include "cli/command_util.h"
 #include "cli/http_client.h"
 #include "cli/project_deploy.h"
@@ -32,6 +33,7 @@ struct Parsed {
   bool delete_alias = false;
   ConcurrencyArgs concurrency;
   int reserved = 0;
+  std::string api_key;  // the name to create or the id to revoke
 };
 
 struct Subcommands {
@@ -46,6 +48,10 @@ struct Subcommands {
   CLI::App* alias;
   CLI::App* aliases;
   CLI::App* concurrency;
+  CLI::App* api_key;
+  CLI::App* api_key_create;
+  CLI::App* api_key_ls;
+  CLI::App* api_key_rm;
 };
 
 // The version, alias and concurrency commands (version_commands.h).
@@ -101,6 +107,23 @@ int DispatchVersionCommands(const Subcommands& s, Parsed& p, Transport& transpor
   return Concurrency(transport, p.concurrency, io);
 }
 
+// `kumo api-key create|ls|rm` (api_key_commands.h).
+void DefineApiKeyCommands(CLI::App& app, Parsed& p, Subcommands& s) {
+  s.api_key = app.add_subcommand("api-key", "create, list or revoke gateway API keys");
+  s.api_key_create = s.api_key->add_subcommand("create", "create a key and print its value once");
+  s.api_key_create->add_option("name", p.api_key, "a name to recognise the key by")->required();
+  s.api_key_ls = s.api_key->add_subcommand("ls", "list keys (never their values)");
+  s.api_key_rm = s.api_key->add_subcommand("rm", "revoke a key");
+  s.api_key_rm->add_option("id", p.api_key, "the key's ID (see kumo api-key ls)")->required();
+  s.api_key->require_subcommand(1);
+}
+
+int DispatchApiKey(const Subcommands& s, const Parsed& p, Transport& transport, Io io) {
+  if (s.api_key_create->parsed()) return CreateApiKey(transport, p.api_key, io);
+  if (s.api_key_ls->parsed()) return ListApiKeys(transport, io);
+  return RevokeApiKey(transport, p.api_key, io);
+}
+
 Subcommands Define(CLI::App& app, Parsed& p) {
   app.add_option("--endpoint", p.endpoint,
                  "kumo server URL (env KUMO_ENDPOINT, default " + std::string(kDefaultEndpoint) + ")");
@@ -135,6 +158,7 @@ Subcommands Define(CLI::App& app, Parsed& p) {
   s.logs->add_option("name", p.name, "function name")->required();
   s.logs->add_flag("-f,--follow", p.follow, "keep printing new events until interrupted");
   DefineVersionCommands(app, p, s);
+  DefineApiKeyCommands(app, p, s);
   app.require_subcommand(1);
   return s;
 }
@@ -197,6 +221,7 @@ int Dispatch(const Subcommands& s, Parsed& p, Io io) {
   if (s.ls->parsed()) return ListFunctions(client, io);
   if (s.rm->parsed()) return RemoveFunction(client, p.name, io);
   if (s.logs->parsed()) return ShowLogs(client, p.name, p.follow, io);
+  if (s.api_key->parsed()) return DispatchApiKey(s, p, client, io);
   return DispatchVersionCommands(s, p, client, io);
 }
 

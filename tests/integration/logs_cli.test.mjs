@@ -261,6 +261,30 @@ describe('kumo CLI', () => {
     assert.ok(!ls.stdout.includes(name), 'still listed after rm');
   });
 
+  test('api-key create shows the value once; ls lists it without; rm revokes', T, async () => {
+    const keyName = uniqueName('key');
+    const c = await cli(['api-key', 'create', keyName]);
+    assert.equal(c.code, 0, c.stderr);
+    const id = c.stdout.match(/created API key (\S+)/)?.[1];
+    const value = c.stdout.match(/^value: (\S+)$/m)?.[1];
+    assert.ok(id && value, `create printed no id or value:\n${c.stdout}`);
+    assert.match(c.stdout, /shown only once/);
+    const listed = await cli(['api-key', 'ls']);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, /^ID\s+NAME\s+PREFIX\s+CREATED$/m);
+    const row = listed.stdout.split('\n').find((l) => l.startsWith(`${id} `));
+    assert.ok(row, `api-key ls has no ${id}:\n${listed.stdout}`);
+    assert.match(row, new RegExp(`\\s${keyName}\\s`));
+    assert.ok(!listed.stdout.includes(value), 'api-key ls shows the value');
+    const r = await cli(['api-key', 'rm', id]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), `revoked ${id}`);
+    const after = await cli(['api-key', 'ls']);
+    assert.equal(after.code, 0, after.stderr);
+    assert.ok(!after.stdout.includes(id), `still listed after rm:\n${after.stdout}`);
+    assertOneLineError(await cli(['api-key', 'rm', id]), 'api-key rm twice', /not found/);
+  });
+
   test('an unreachable or malformed endpoint is one clear line', T, async () => {
     const port = await freePort();
     const dead = `http://127.0.0.1:${port}`;

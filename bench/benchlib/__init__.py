@@ -1,0 +1,1 @@
+"""kumo's benchmark suite: the pieces bench/run.py puts together."""
