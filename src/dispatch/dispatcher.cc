@@ -1,5 +1,8 @@
 #include "dispatch/dispatcher.h"
 
+#include <algorithm>
+#include <thread>
+
 namespace kumo::dispatch {
 namespace {
 
@@ -26,7 +29,11 @@ Dispatcher::Dispatcher(net::EventLoop& loop, sandbox::Launcher& launcher,
     : options_(std::move(options)),
       keep_alive_(keep_alive ? std::move(keep_alive)
                              : std::make_unique<FixedKeepAlive>(options_.keep_alive)),
-      ctx_{loop, launcher, logs, options_, *keep_alive_, *this, nullptr} {}
+      ctx_{loop, launcher, logs, options_, *keep_alive_, *this, nullptr} {
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  max_starting_ = options_.max_starting > 0 ? options_.max_starting
+                                            : std::max(4, static_cast<int>(2 * cores));
+}
 
 Dispatcher::~Dispatcher() {
   *alive_ = false;
@@ -145,8 +152,13 @@ void Dispatcher::RetirePool(std::unique_ptr<FunctionPool> pool, const Error& rea
 }
 
 bool Dispatcher::AcquireMemory(FunctionPool* pool, uint64_t bytes) {
+  if (starting_ >= max_starting_) {
+    starved_.insert(pool);
+    return false;
+  }
   if (memory_used_ + bytes <= options_.memory_budget) {
     memory_used_ += bytes;
+    ++starting_;
     starved_.erase(pool);
     return true;
   }
@@ -174,6 +186,11 @@ bool Dispatcher::AcquireMemory(FunctionPool* pool, uint64_t bytes) {
 void Dispatcher::ReleaseMemory(uint64_t bytes, bool evicted) {
   memory_used_ -= std::min(memory_used_, bytes);
   if (evicted) memory_releasing_ -= std::min(memory_releasing_, bytes);
+  PumpStarvedLater();
+}
+
+void Dispatcher::StartFinished() {
+  if (starting_ > 0) --starting_;
   PumpStarvedLater();
 }
 

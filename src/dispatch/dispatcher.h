@@ -56,6 +56,7 @@ class Dispatcher : public CapacityBroker {
   bool AcquireMemory(FunctionPool* pool, uint64_t bytes) override;
   void ReleaseMemory(uint64_t bytes, bool evicted) override;
   void InstanceIdle() override;
+  void StartFinished() override;
 
   uint64_t memory_used() const { return memory_used_; }
 
@@ -81,6 +82,8 @@ class Dispatcher : public CapacityBroker {
   // Memory budget.
   uint64_t memory_used_ = 0;
   uint64_t memory_releasing_ = 0;
+  int starting_ = 0;  // instances in init, all pools
+  int max_starting_ = 4;
   std::set<FunctionPool*> starved_;
   bool pump_posted_ = false;
   bool shutting_down_ = false;

@@ -249,6 +249,19 @@ TEST_F(DispatcherTest, ColdThenWarmOnTheSameInstance) {
   EXPECT_TRUE(has("GREETING=hi"));
 }
 
+TEST_F(DispatcherTest, HttpFunctionsNeedNetworkNamespaces) {
+  store::FunctionConfig config = config_;
+  config.runtime = "http";
+  config.handler = "";
+  InvokeResult r = Invoke(config, "{}").get();
+  ASSERT_TRUE(r.platform_error.has_value());
+  EXPECT_NE(r.platform_error->message.find(
+                "http functions need network namespaces (run kumo as root)"),
+            std::string::npos)
+      << r.platform_error->message;
+  EXPECT_EQ(launcher_.count(), 0u);
+}
+
 TEST_F(DispatcherTest, AnswerForAnotherRequestIdIsRefused) {
   auto pending = Invoke("{}");
   FakeInstance* instance = launcher_.Wait(0);

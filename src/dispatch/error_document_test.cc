@@ -33,5 +33,18 @@ TEST(RuntimesTest, KnowsLambdaNames) {
   EXPECT_FALSE(LookupRuntime("java21").has_value());
 }
 
+TEST(RuntimesTest, HttpRunsBootstrapOrTheHandlerCommandLine) {
+  auto http = LookupRuntime("http");
+  ASSERT_TRUE(http.has_value());
+  EXPECT_EQ(http->family, RuntimeFamily::kHttp);
+  EXPECT_FALSE(http->needs_handler);
+  EXPECT_EQ(InstanceArgv(*http, ""), std::vector<std::string>{"/var/task/bootstrap"});
+  EXPECT_EQ(InstanceArgv(*http, "exec node server.js"),
+            (std::vector<std::string>{"/bin/sh", "-c", "exec node server.js"}));
+  // Only http functions treat the Handler as a command line.
+  EXPECT_EQ(InstanceArgv(*LookupRuntime("provided"), "x.y"),
+            std::vector<std::string>{"/var/task/bootstrap"});
+}
+
 }  // namespace
 }  // namespace kumo::dispatch

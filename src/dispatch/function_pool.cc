@@ -71,6 +71,8 @@ FunctionPool::FunctionPool(PoolContext& context, store::FunctionConfig config,
   arn_ = "arn:aws:lambda:" + ctx_.options.region + ":" + ctx_.options.account_id +
          ":function:" + config_.name;
   if (config_.version != "$LATEST") arn_ += ":" + config_.version;
+  auto runtime = LookupRuntime(config_.runtime);
+  http_runtime_ = runtime && runtime->family == RuntimeFamily::kHttp;
 }
 
 FunctionPool::~FunctionPool() { *alive_ = false; }
@@ -164,7 +166,7 @@ sandbox::InstanceSpec FunctionPool::BuildSpec(const std::string& instance_id,
   spec.id = instance_id;
   spec.code_dir = code_dir_;
   spec.runtime_dir = ctx_.options.runtimes_dir;
-  spec.argv = LookupRuntime(config_.runtime)->argv;
+  spec.argv = InstanceArgv(*LookupRuntime(config_.runtime), config_.handler);
   spec.memory_bytes = static_cast<uint64_t>(config_.memory_mb) << 20;
   spec.listen_ports = {kRuntimeApiPort, kKumoApiPort};
   std::string kumo_api = "http://127.0.0.1:" + std::to_string(kKumoApiPort);
@@ -193,6 +195,7 @@ sandbox::InstanceSpec FunctionPool::BuildSpec(const std::string& instance_id,
       {"PATH", "/usr/local/bin:/usr/bin:/bin"},
       {"TZ", ":UTC"},
   };
+  if (http_runtime_) env.emplace_back("PORT", std::to_string(kHttpFunctionPort));
   for (const auto& [key, value] : config_.environment) env.emplace_back(key, value);
   for (auto& [key, value] : env) spec.env.push_back(key + "=" + value);
   return spec;
@@ -218,9 +221,10 @@ bool FunctionPool::StartInstance(bool provisioned) {
   // Provisioned instances are named p<n>, on-demand ones i<n>.
   std::string id = (provisioned ? "p" : "i") + std::to_string(ctx_.next_instance++);
   auto started = PoolInstance::Start(ctx_.loop, ctx_.launcher, BuildSpec(id, provisioned), this,
-                                     ctx_.api_handler);
+                                     ctx_.api_handler, http_runtime_ ? kHttpFunctionPort : 0);
   if (!started.ok()) {
     ctx_.capacity.ReleaseMemory(bytes, false);
+    ctx_.capacity.StartFinished();
     if (provisioned || waiting_.empty()) {
       Log("", "cannot start a provisioned instance: " + started.error().message, nullptr);
       return false;
@@ -249,11 +253,22 @@ bool FunctionPool::StartInstance(bool provisioned) {
   raw->provisioned = provisioned;
   raw->memory_bytes = bytes;
   raw->idle_timer = ctx_.loop.NewTimer();
-  raw->idle_timer->Start(ctx_.options.init_timeout, [this, raw] {
+  std::chrono::milliseconds init_timeout = ctx_.options.init_timeout;
+  if (http_runtime_) {
+    // A server that never listens would otherwise hold its caller for the whole init timeout
+    // even when the function's own Timeout is shorter.
+    init_timeout = std::min<std::chrono::milliseconds>(init_timeout,
+                                                       std::chrono::seconds(config_.timeout_s));
+  }
+  raw->idle_timer->Start(init_timeout, [this, raw, init_timeout] {
     if (raw->state != PoolInstance::State::kStarting) return;
-    raw->init_error = MakeErrorDocument(
-        "Runtime.InitTimeout",
-        "Init timed out after " + Fixed2(ctx_.options.init_timeout.count() / 1000.0) + " seconds");
+    std::string message = "Init timed out after " + Fixed2(init_timeout.count() / 1000.0) +
+                          " seconds";
+    if (http_runtime_) {
+      message += ": nothing listened on port " + std::to_string(kHttpFunctionPort) +
+                 " ($PORT) inside the instance";
+    }
+    raw->init_error = MakeErrorDocument("Runtime.InitTimeout", message);
     raw->Kill();
   });
   if (!provisioned) ++starting_;
@@ -295,6 +310,24 @@ void FunctionPool::Assign(PoolInstance* instance, Waiting w) {
   event.function_arn = arn_;
   event.trace_id = NewTraceId();
   event.client_context = active->request.client_context;
+  if (http_runtime_) {
+    std::shared_ptr<const net::HttpRequest> request = active->request.http;
+    if (!request) {
+      // A Lambda Invoke of an http function: the payload is POSTed to "/".
+      auto post = std::make_shared<net::HttpRequest>();
+      post->method = "POST";
+      post->target = "/";
+      post->path = "/";
+      // HTTP/1.1 servers may refuse a request without Host (Node.js answers 400).
+      post->headers = {{"Host", "127.0.0.1:" + std::to_string(kHttpFunctionPort)},
+                       {"Content-Type", "application/json"}};
+      post->body = active->request.payload;
+      request = std::move(post);
+    }
+    instance->active = std::move(active);
+    instance->SendHttp(std::move(request));
+    return;
+  }
   instance->active = std::move(active);
   instance->Deliver(std::move(event));
 }
@@ -320,6 +353,7 @@ void FunctionPool::Finish(PoolInstance* instance, bool is_error, std::string pay
   r.log = std::move(a->log);
   r.executed_version = config_.version;
   r.start_type = a->start_type;
+  r.http = std::move(a->http_response);
   a->done(std::move(r));
 }
 
@@ -350,10 +384,35 @@ void FunctionPool::OnReady(PoolInstance* instance) {
   if (instance->state != PoolInstance::State::kStarting) return;
   if (!instance->provisioned) --starting_;
   instance->ready = true;
+  ctx_.capacity.StartFinished();
   instance->init_ms = MillisSince(instance->launched_at);
   instance->idle_timer->Cancel();
   MakeIdle(instance);
   Pump();
+}
+
+void FunctionPool::OnHttpResponse(PoolInstance* instance, Result<net::HttpResponse> response) {
+  if (!instance->active) return;  // timed out or the instance exited first
+  instance->DrainOutput();
+  if (!response.ok()) {
+    // The server dropped the connection without an answer (usually its process is exiting):
+    // the instance cannot be trusted with more work.
+    std::string rid = instance->active->request.request_id;
+    std::string message = "RequestId: " + rid +
+                          " Error: Runtime exited with error: the function's HTTP server did not "
+                          "answer (" + response.error().message + ")";
+    Log(rid, message, &instance->active->log);
+    instance->Kill();
+    Finish(instance, true, MakeErrorDocument("Runtime.ExitError", message));
+    return;
+  }
+  std::string body = response->body;
+  instance->active->http_response = std::move(response.value());
+  Finish(instance, false, std::move(body));
+  if (instance->state == PoolInstance::State::kBusy) {
+    MakeIdle(instance);
+    Pump();
+  }
 }
 
 void FunctionPool::OnResult(PoolInstance* instance, bool is_error, std::string body,
@@ -396,6 +455,7 @@ void FunctionPool::OnExit(PoolInstance* instance, int wait_status, bool oom_kill
                                : instance->init_error;
     Log("", "provisioned concurrency failed: " + provisioned_failure_, nullptr);
   }
+  if (!instance->ready) ctx_.capacity.StartFinished();  // it died during init
   bool was_starting = !instance->ready && !instance->provisioned;
   if (was_starting) --starting_;
   ctx_.capacity.ReleaseMemory(instance->memory_bytes, instance->evicted);

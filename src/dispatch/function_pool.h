@@ -31,6 +31,10 @@ struct DispatcherOptions {
   std::chrono::milliseconds init_timeout = std::chrono::seconds(10);
   int max_concurrency = 1000;  // calls running or waiting, all functions together
   uint64_t memory_budget = 8ull << 30;  // MemorySize of all live instances together
+  // Instances in init at once, all functions together. Starting hundreds at the same moment
+  // on a few cores makes every one of them slow (and late for its init timeout); a few at a
+  // time serve a burst sooner. 0: twice the cores, at least 4.
+  int max_starting = 0;
 };
 
 class FunctionPool;
@@ -40,9 +44,12 @@ class FunctionPool;
 class CapacityBroker {
  public:
   virtual ~CapacityBroker() = default;
-  // True if an instance of `bytes` may start now (the bytes are then counted). Otherwise idle
-  // instances of other pools may be stopped, and `pool` is pumped again once memory frees.
+  // True if an instance of `bytes` may start now: a start slot is free and the memory fits (both
+  // are then counted). Otherwise idle instances of other pools may be stopped, and `pool` is
+  // pumped again once a slot or memory frees.
   virtual bool AcquireMemory(FunctionPool* pool, uint64_t bytes) = 0;
+  // An instance that AcquireMemory let start finished its init, or failed to.
+  virtual void StartFinished() = 0;
   // An instance is gone; `evicted` if it was stopped by AcquireMemory.
   virtual void ReleaseMemory(uint64_t bytes, bool evicted) = 0;
   // An instance became idle: starved pools may now evict it.
@@ -101,6 +108,7 @@ class FunctionPool : public PoolInstance::Owner {
 
   // PoolInstance::Owner
   void OnReady(PoolInstance* instance) override;
+  void OnHttpResponse(PoolInstance* instance, Result<net::HttpResponse> response) override;
   void OnResult(PoolInstance* instance, bool is_error, std::string body,
                 std::string error_type) override;
   void OnInitError(PoolInstance* instance, std::string body, std::string error_type) override;
@@ -121,6 +129,7 @@ class FunctionPool : public PoolInstance::Owner {
   store::FunctionConfig config_;
   std::string code_dir_;
   std::string arn_;
+  bool http_runtime_ = false;  // an HTTP server on $PORT, not a Runtime API client
   std::list<std::unique_ptr<PoolInstance>> instances_;
   std::deque<Waiting> waiting_;
   int starting_ = 0;  // on-demand instances still in init

@@ -3,11 +3,15 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "sandbox/netns_socket.h"
+
 namespace kumo::dispatch {
 namespace {
 
 // Lines longer than this are split, so one runaway print cannot hold unbounded memory.
 constexpr size_t kMaxLineBytes = 256 * 1024;
+// How often an http instance's port is tried until its server listens.
+constexpr std::chrono::milliseconds kHttpPollInterval(5);
 
 }  // namespace
 
@@ -15,8 +19,16 @@ Result<std::unique_ptr<PoolInstance>> PoolInstance::Start(net::EventLoop& loop,
                                                           sandbox::Launcher& launcher,
                                                           const sandbox::InstanceSpec& spec,
                                                           Owner* owner,
-                                                          const net::HttpHandler& api_handler) {
+                                                          const net::HttpHandler& api_handler,
+                                                          uint16_t http_port) {
+  if (http_port != 0 && !launcher.capabilities().namespaces) {
+    // kumo reaches the function's server through the instance's own network namespace.
+    return MakeError(ErrorCode::kUnavailable,
+                     "http functions need network namespaces (run kumo as root)");
+  }
   std::unique_ptr<PoolInstance> self(new PoolInstance(spec.id, owner));
+  self->loop_ = &loop;
+  self->http_port_ = http_port;
   self->launched_at = std::chrono::steady_clock::now();
   KUMO_ASSIGN_OR_RETURN(self->sandbox_, launcher.Launch(spec));
   std::vector<int> fds = self->sandbox_->listen_fds();
@@ -36,10 +48,20 @@ Result<std::unique_ptr<PoolInstance>> PoolInstance::Start(net::EventLoop& loop,
   PoolInstance* raw = self.get();
   self->output_watch_ = loop.WatchReadable(out, [raw] { raw->OnOutputReadable(); });
   self->exit_watch_ = loop.WatchReadable(self->sandbox_->pidfd(), [raw] { raw->OnProcessExit(); });
+  if (http_port != 0) {
+    self->poll_timer_ = loop.NewTimer();
+    // Not from inside Start: OnReady must not reach the pool before it holds the instance.
+    loop.Post([raw, alive = self->alive_] {
+      if (*alive) raw->PollHttpReady();
+    });
+  }
   return self;
 }
 
 PoolInstance::~PoolInstance() {
+  *alive_ = false;
+  poll_timer_.reset();
+  http_.reset();
   output_watch_.reset();
   exit_watch_.reset();
   if (channel_) channel_->Close();
@@ -106,7 +128,69 @@ void PoolInstance::OnProcessExit() {
   int status = sandbox_->Reap();
   channel_->Close();
   if (api_server_) api_server_->CloseAll();
+  if (poll_timer_) poll_timer_->Cancel();
+  if (http_) http_->Close();
   owner_->OnExit(this, status, oom);
+}
+
+void PoolInstance::PollHttpReady() {
+  if (exited_ || state == State::kStopping) return;
+  auto retry = [this] {
+    poll_timer_->Start(kHttpPollInterval, [this] { PollHttpReady(); });
+  };
+  auto sock = sandbox::SocketInNetworkOf(sandbox_->pid());
+  if (!sock.ok()) return retry();
+  net::HttpClientConnection::Connect(
+      *loop_, std::move(sock.value()), "127.0.0.1", http_port_,
+      [this, alive = alive_, retry](Result<std::unique_ptr<net::HttpClientConnection>> conn) {
+        if (!*alive || exited_) return;
+        if (!conn.ok()) return retry();
+        // The first connection is kept for the first request.
+        http_ = std::move(conn.value());
+        owner_->OnReady(this);
+      });
+}
+
+void PoolInstance::SendHttp(std::shared_ptr<const net::HttpRequest> request) {
+  if (http_ && http_->is_open()) {
+    // Asio never completes a handler inside the call that starts it, so the answer is async.
+    SendOnConnection(std::move(request), /*reused=*/true);
+  } else {
+    ConnectAndSend(std::move(request));
+  }
+}
+
+void PoolInstance::ConnectAndSend(std::shared_ptr<const net::HttpRequest> request) {
+  auto fail = [this](Error error) {
+    loop_->Post([this, alive = alive_, error = std::move(error)]() mutable {
+      if (*alive) owner_->OnHttpResponse(this, std::move(error));
+    });
+  };
+  if (exited_) return fail(MakeError(ErrorCode::kUnavailable, "the instance has exited"));
+  auto sock = sandbox::SocketInNetworkOf(sandbox_->pid());
+  if (!sock.ok()) return fail(sock.error());
+  net::HttpClientConnection::Connect(
+      *loop_, std::move(sock.value()), "127.0.0.1", http_port_,
+      [this, alive = alive_, request](Result<std::unique_ptr<net::HttpClientConnection>> conn) {
+        if (!*alive) return;
+        if (!conn.ok()) return owner_->OnHttpResponse(this, conn.error());
+        http_ = std::move(conn.value());
+        SendOnConnection(request, /*reused=*/false);
+      });
+}
+
+void PoolInstance::SendOnConnection(std::shared_ptr<const net::HttpRequest> request,
+                                    bool reused) {
+  http_->Send(*request, [this, alive = alive_, request, reused](Result<net::HttpResponse> r) {
+    if (!*alive) return;
+    if (!r.ok() && reused && !exited_) {
+      // Most likely a kept-alive connection the server had closed while idle (Node's 5 s
+      // keep-alive timeout): retry once on a new connection. A server that took the request
+      // and then dropped the connection gets it twice; idempotent handlers are the norm here.
+      return ConnectAndSend(request);
+    }
+    owner_->OnHttpResponse(this, std::move(r));
+  });
 }
 
 }  // namespace kumo::dispatch

@@ -1,6 +1,7 @@
 #pragma once
 // One running instance of a function as its pool sees it: the sandboxed process, its private
-// Runtime API channel, its captured output and the invocation it is running. The pool owns it
+// Runtime API channel (or, for http-runtime functions, the connection to the HTTP server it runs
+// on its own loopback), its captured output and the invocation it is running. The pool owns it
 // and decides everything; the instance only reports what happened through Owner. Loop thread
 // only. Owner callbacks may not destroy the instance synchronously (the pool defers it).
 
@@ -11,6 +12,7 @@
 #include "common/result.h"
 #include "dispatch/invocation.h"
 #include "net/event_loop.h"
+#include "net/http_client_connection.h"
 #include "net/http_server.h"
 #include "runtime/runtime_channel.h"
 #include "sandbox/launcher.h"
@@ -29,6 +31,7 @@ struct ActiveInvocation {
   double init_ms = 0;
   std::string log;  // START..REPORT as text, for X-Amz-Log-Result
   std::unique_ptr<net::Timer> timeout;
+  std::optional<net::HttpResponse> http_response;  // an http function's answer
 };
 
 class PoolInstance : public runtime::RuntimeChannel::Listener {
@@ -38,7 +41,11 @@ class PoolInstance : public runtime::RuntimeChannel::Listener {
   class Owner {
    public:
     virtual ~Owner() = default;
+    // Runtime API instances: the runtime asked for work. http instances: the port accepted a
+    // connection.
     virtual void OnReady(PoolInstance* instance) = 0;
+    // An http instance's answer to SendHttp, or why there is none (connection failed or closed).
+    virtual void OnHttpResponse(PoolInstance* instance, Result<net::HttpResponse> response) = 0;
     virtual void OnResult(PoolInstance* instance, bool is_error, std::string body,
                           std::string error_type) = 0;
     virtual void OnInitError(PoolInstance* instance, std::string body,
@@ -48,15 +55,21 @@ class PoolInstance : public runtime::RuntimeChannel::Listener {
   };
 
   // Launches the sandbox and starts serving its Runtime API channel and, when the sandbox
-  // handed a second socket, kumo's API to the function (api_handler).
+  // handed a second socket, kumo's API to the function (api_handler). With http_port (an
+  // http-runtime function) it also polls that port on the instance's loopback until it accepts
+  // a connection, which makes the instance ready; that needs network namespaces.
   static Result<std::unique_ptr<PoolInstance>> Start(net::EventLoop& loop,
                                                      sandbox::Launcher& launcher,
                                                      const sandbox::InstanceSpec& spec,
                                                      Owner* owner,
-                                                     const net::HttpHandler& api_handler);
+                                                     const net::HttpHandler& api_handler,
+                                                     uint16_t http_port = 0);
   ~PoolInstance() override;
 
   void Deliver(runtime::RuntimeEvent event) { channel_->Deliver(std::move(event)); }
+  // http instances: sends the request over the kept connection (reconnecting when the server
+  // closed it); the answer comes through Owner::OnHttpResponse, never synchronously.
+  void SendHttp(std::shared_ptr<const net::HttpRequest> request);
   // Kills the processes; OnExit follows once they are gone.
   void Kill();
   // Asks the runtime to stop (SIGTERM) before a Kill.
@@ -91,6 +104,9 @@ class PoolInstance : public runtime::RuntimeChannel::Listener {
 
   void OnOutputReadable();
   void OnProcessExit();
+  void PollHttpReady();
+  void ConnectAndSend(std::shared_ptr<const net::HttpRequest> request);
+  void SendOnConnection(std::shared_ptr<const net::HttpRequest> request, bool reused);
 
   std::string id_;
   Owner* owner_;
@@ -101,6 +117,12 @@ class PoolInstance : public runtime::RuntimeChannel::Listener {
   std::unique_ptr<net::ReadWatch> exit_watch_;
   std::string partial_line_;
   bool exited_ = false;
+  net::EventLoop* loop_ = nullptr;
+  uint16_t http_port_ = 0;
+  std::unique_ptr<net::HttpClientConnection> http_;
+  std::unique_ptr<net::Timer> poll_timer_;
+  // Guards callbacks (connects, posts) that may complete after the instance is gone.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace kumo::dispatch

@@ -2,10 +2,12 @@
 // What a caller hands the dispatcher and what it gets back.
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "common/result.h"
+#include "net/http_types.h"
 
 namespace kumo::dispatch {
 
@@ -18,6 +20,9 @@ struct InvokeRequest {
   std::string request_id;
   std::string payload;
   std::string client_context;  // base64, passed through to the runtime
+  // For http-runtime functions: the request to forward as is (the gateway's client request).
+  // Without it they get `POST /` with the payload as a JSON body.
+  std::shared_ptr<const net::HttpRequest> http;
 };
 
 struct InvokeResult {
@@ -32,6 +37,8 @@ struct InvokeResult {
   StartType start_type = StartType::kWarm;
   // With platform_error kTooManyRequests: Lambda's Reason for the throttle.
   std::string throttle_reason;
+  // For http-runtime functions that answered: their response as is (payload is its body).
+  std::optional<net::HttpResponse> http;
 };
 
 using InvokeCallback = std::function<void(InvokeResult)>;

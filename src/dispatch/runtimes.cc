@@ -16,7 +16,7 @@ const std::vector<std::string> kProvidedArgv = {"/var/task/bootstrap"};
 const std::vector<std::string>& SupportedRuntimes() {
   static const std::vector<std::string> kNames = {
       "python3",    "python3.11", "python3.12", "nodejs18.x",     "nodejs20.x",
-      "nodejs22.x", "provided",   "provided.al2", "provided.al2023"};
+      "nodejs22.x", "provided",   "provided.al2", "provided.al2023", "http"};
   return kNames;
 }
 
@@ -30,7 +30,15 @@ std::optional<RuntimeInfo> LookupRuntime(const std::string& name) {
   if (name == "provided" || name == "provided.al2" || name == "provided.al2023") {
     return RuntimeInfo{RuntimeFamily::kProvided, false, kProvidedArgv};
   }
+  if (name == "http") return RuntimeInfo{RuntimeFamily::kHttp, false, kProvidedArgv};
   return std::nullopt;
+}
+
+std::vector<std::string> InstanceArgv(const RuntimeInfo& runtime, const std::string& handler) {
+  if (runtime.family == RuntimeFamily::kHttp && !handler.empty()) {
+    return {"/bin/sh", "-c", handler};
+  }
+  return runtime.argv;
 }
 
 }  // namespace kumo::dispatch

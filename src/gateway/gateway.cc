@@ -246,10 +246,18 @@ void Gateway::Handle(net::HttpRequest&& req, net::Responder respond) {
   ctx.account_id = options_.account_id;
   dispatch::InvokeRequest invoke;
   invoke.request_id = request_id;
-  invoke.payload = BuildEvent(req, ctx);
   // The request is needed again for the answer (CORS, access log).
-  auto kept = std::make_shared<net::HttpRequest>(std::move(req));
-  kept->body.clear();
+  std::shared_ptr<net::HttpRequest> kept;
+  if (target->config.runtime == "http") {
+    // An HTTP-server function gets the client's request itself (its connection-level headers
+    // are dropped by the forwarding client) and answers it directly.
+    kept = std::make_shared<net::HttpRequest>(std::move(req));
+    invoke.http = kept;
+  } else {
+    invoke.payload = BuildEvent(req, ctx);
+    kept = std::make_shared<net::HttpRequest>(std::move(req));
+    kept->body.clear();
+  }
   dispatcher_.Invoke(target->config, target->code_dir, std::move(invoke),
                      [this, kept, request_id, started, what,
                       respond = std::move(respond)](dispatch::InvokeResult result) mutable {
@@ -263,6 +271,8 @@ void Gateway::Handle(net::HttpRequest&& req, net::Responder respond) {
                              dispatch::ErrorTypeOf(result.payload) == "Sandbox.Timedout";
                          r = timeout ? GatewayError(504, "Endpoint request timed out")
                                      : GatewayError(502, "Internal Server Error");
+                       } else if (result.http) {
+                         r = std::move(*result.http);
                        } else {
                          r = MapResult(result.payload);
                        }

@@ -92,6 +92,8 @@ EventLoop::~EventLoop() = default;
 void EventLoop::Run() {
   auto guard = asio::make_work_guard(impl_->io);
   impl_->io.run();
+  // So that a later Run() runs again (tests drive the loop step by step).
+  impl_->io.restart();
 }
 void EventLoop::Stop() { impl_->io.stop(); }
 void EventLoop::Post(std::function<void()> fn) { asio::post(impl_->io, std::move(fn)); }

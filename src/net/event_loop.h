@@ -32,7 +32,7 @@ class EventLoop {
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
 
-  // Runs until Stop() is called.
+  // Runs until Stop() is called; may be called again afterwards.
   void Run();
   void Stop();
   // Thread-safe.

@@ -1,5 +1,7 @@
 #include "net/http_server.h"
 
+#include <strings.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -103,7 +105,14 @@ class Session : public std::enable_shared_from_this<Session> {
     res->version(version);
     res->result(static_cast<unsigned>(response.status));
     res->set(http::field::server, core_->options.server_header);
-    for (auto& [key, value] : response.headers) res->insert(key, value);
+    for (auto& [key, value] : response.headers) {
+      // A proxied response brings its own Server header: it replaces kumo's.
+      if (strcasecmp(key.c_str(), "server") == 0) {
+        res->set(http::field::server, value);
+      } else {
+        res->insert(key, value);
+      }
+    }
     res->body() = std::move(response.body);
     res->keep_alive(keep_alive);
     res->prepare_payload();
