@@ -6,6 +6,8 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include "cli/scripted_transport_test_util.h"
+
 #include <deque>
 #include <sstream>
 
@@ -13,28 +15,6 @@ namespace kumo::cli {
 namespace {
 
 namespace json = boost::json;
-
-// Answers each Send with the next scripted reply and records the requests.
-class ScriptedTransport : public Transport {
- public:
-  void Add(int status, std::string body, HeaderList headers = {}) {
-    replies_.push_back(HttpReply{status, std::move(headers), std::move(body)});
-  }
-  Result<HttpReply> Send(const HttpRequest& request) override {
-    sent.push_back(request);
-    if (replies_.empty()) return MakeError(ErrorCode::kInternal, "script ran out");
-    HttpReply reply = std::move(replies_.front());
-    replies_.pop_front();
-    return reply;
-  }
-  void CatchInterrupt() override {}
-  bool Interrupted() const override { return false; }
-
-  std::vector<HttpRequest> sent;
-
- private:
-  std::deque<HttpReply> replies_;
-};
 
 const HeaderList kNotFound = {{"X-Amzn-ErrorType", "ResourceNotFoundException"}};
 
