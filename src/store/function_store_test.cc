@@ -7,36 +7,14 @@
 #include <filesystem>
 
 #include "store/sqlite_function_store.h"
+#include "store/store_test_util.h"
 
 namespace kumo::store {
 namespace {
 
-namespace fs = std::filesystem;
 
-class FunctionStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "kumo-store-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    db_path_ = (dir_ / "functions.db").string();
-    Reopen();
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-  void Reopen() {
-    store_.reset();
-    auto opened = FunctionStore::Open(db_path_);
-    ASSERT_TRUE(opened.ok()) << opened.error().message;
-    store_ = std::move(opened).value();
-  }
-
-  fs::path dir_;
-  std::string db_path_;
-  std::unique_ptr<FunctionStore> store_;
-};
+// The shared fixture (store_test_util.h): a fresh database file per test, reopened on demand.
+using FunctionStoreTest = StoreTest;
 
 FunctionConfig Sample(const std::string& name) {
   FunctionConfig config;
