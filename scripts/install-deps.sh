@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   g++ cmake make pkg-config
   libboost1.81-dev libboost-json1.81-dev libsqlite3-dev libssl-dev libseccomp-dev
-  libarchive-dev libcli11-dev libspdlog-dev libcap-dev uuid-dev libgtest-dev libgmock-dev libyaml-cpp-dev
+  libarchive-dev libcli11-dev libspdlog-dev libcap-dev uuid-dev libgtest-dev libgmock-dev libyaml-cpp-dev libhowardhinnant-date-dev
   python3 python3-boto3 nodejs npm zip unzip curl autoconf automake libtool
 )
 # Never libboost-dev: Debian's 1.74 conflicts with the 1.81 packages above.

@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "api/function_json.h"
+#include "api/instance_credentials.h"
 #include "dispatch/dispatcher.h"
+#include "events/async_event.h"
 #include "net/event_loop.h"
 #include "net/http_types.h"
 #include "store/bundle_store.h"
@@ -24,7 +26,30 @@ class Api {
       store::GatewayStore& gateway, dispatch::Dispatcher& dispatcher, telemetry::LogStore& logs,
       ArnContext arn);
 
+  // Who made a call: the operator (kumo's own listener), or a function, from one of its
+  // instances' private API sockets.
+  struct Caller {
+    std::string function;  // empty: the operator
+  };
+  // Another API served on the same listener (SQS, schedules, event source mappings...): returns
+  // false when the request is not its own. Asked before Lambda's paths, in the order added.
+  using Extension =
+      std::function<bool(net::HttpRequest& req, net::Responder& respond, const Caller& caller)>;
+  void AddExtension(Extension extension, bool open_to_instances);
+  // Where Invoke sends X-Amz-Invocation-Type: Event (without it, Event is refused).
+  void set_async_sink(events::AsyncSink* sink) { async_ = sink; }
+  // Called after a function is deleted, to drop what other parts keep for it.
+  void OnFunctionDeleted(std::function<void(const std::string& name)> hook) {
+    deletion_hooks_.push_back(std::move(hook));
+  }
+
+  // A call on kumo's listener: the operator may do anything.
   void Handle(net::HttpRequest&& req, net::Responder respond);
+  // A call from one of `function`'s instances: its credentials, if it sent any, must be its own
+  // (`issuer`); it may use the data plane (extensions open to instances, Invoke), not manage
+  // functions or the gateway.
+  void HandleFromInstance(const std::string& function, const CredentialIssuer& issuer,
+                          net::HttpRequest&& req, net::Responder respond);
   // At start: hands the stored reserved and provisioned concurrency to the dispatcher.
   Status RestoreState();
 
@@ -44,7 +69,10 @@ class Api {
   void DeleteFunction(const std::string& name, const std::string& qualifier,
                       net::Responder& respond);
   void Invoke(const std::string& name, const std::string& qualifier, net::HttpRequest&& req,
-              net::Responder respond);
+              net::Responder respond, const Caller& caller);
+  // Invoke with X-Amz-Invocation-Type: Event: stored durably, answered 202, run later.
+  void InvokeAsync(const store::FunctionConfig& config, const std::string& qualifier,
+                   net::HttpRequest&& req, net::Responder& respond, const Caller& caller);
   void ReadLogs(const std::string& name, const net::HttpRequest& req, net::Responder respond);
 
   // limits_api.cc: reserved and provisioned concurrency, kumo's per-function settings. Returns
@@ -96,6 +124,16 @@ class Api {
   void ListApiKeys(net::Responder& respond);
 
   Result<store::FunctionConfig> Find(const std::string& name);
+  void Route(net::HttpRequest&& req, net::Responder respond, const Caller& caller);
+  bool TryExtensions(net::HttpRequest& req, net::Responder& respond, const Caller& caller);
+
+  struct ExtensionEntry {
+    Extension handle;
+    bool open_to_instances;
+  };
+  std::vector<ExtensionEntry> extensions_;
+  events::AsyncSink* async_ = nullptr;
+  std::vector<std::function<void(const std::string&)>> deletion_hooks_;
 
   net::EventLoop& loop_;
   store::FunctionStore& functions_;

@@ -37,4 +37,43 @@ net::HttpResponse ErrorResponse(const Error& error) {
   return ErrorResponse(500, "ServiceException", error.message);
 }
 
+namespace {
+
+std::string XmlEscape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+net::HttpResponse AccessDenied(const net::HttpRequest& req, const std::string& message) {
+  if (req.Header("Content-Type").find("x-www-form-urlencoded") != std::string_view::npos) {
+    net::HttpResponse r;
+    r.status = 403;
+    r.headers.emplace_back("Content-Type", "text/xml");
+    r.body = "<?xml version=\"1.0\"?><ErrorResponse><Error><Type>Sender</Type>"
+             "<Code>AccessDenied</Code><Message>" + XmlEscape(message) +
+             "</Message><Detail/></Error><RequestId>00000000-0000-0000-0000-000000000000"
+             "</RequestId></ErrorResponse>";
+    return r;
+  }
+  json::object body{{"__type", "AccessDeniedException"}, {"Type", "User"},
+                    {"Message", message}, {"message", message}};
+  net::HttpResponse r = net::HttpResponse::Json(403, json::serialize(body));
+  r.headers.emplace_back("X-Amzn-ErrorType", "AccessDeniedException");
+  // AWS JSON-protocol SDKs that came from query protocols (SQS) read the code from here.
+  r.headers.emplace_back("x-amzn-query-error", "AccessDenied;Sender");
+  return r;
+}
+
 }  // namespace kumo::api

@@ -93,13 +93,50 @@ Api::Api(net::EventLoop& loop, store::FunctionStore& functions, store::BundleSto
       logs_(logs),
       arn_(std::move(arn)) {}
 
+void Api::AddExtension(Extension extension, bool open_to_instances) {
+  extensions_.push_back({std::move(extension), open_to_instances});
+}
+
+bool Api::TryExtensions(net::HttpRequest& req, net::Responder& respond, const Caller& caller) {
+  for (const ExtensionEntry& e : extensions_) {
+    if (!caller.function.empty() && !e.open_to_instances) continue;
+    if (e.handle(req, respond, caller)) return true;
+  }
+  return false;
+}
+
 void Api::Handle(net::HttpRequest&& req, net::Responder respond) {
+  Route(std::move(req), std::move(respond), Caller{});
+}
+
+void Api::HandleFromInstance(const std::string& function, const CredentialIssuer& issuer,
+                             net::HttpRequest&& req, net::Responder respond) {
+  Caller caller{function};
+  if (Status own = issuer.Check(function, req); !own.ok()) {
+    return respond(AccessDenied(req, own.error().message));
+  }
+  if (TryExtensions(req, respond, caller)) return;
+  // Of Lambda's own paths, instances may read and invoke functions, not change them.
+  std::string_view path = req.path;
+  if (path.substr(0, kFunctionsPrefix.size()) == kFunctionsPrefix) {
+    std::vector<std::string> parts = SplitPath(path.substr(kFunctionsPrefix.size()));
+    bool invoke = req.method == "POST" && parts.size() == 2 && parts[1] == "invocations";
+    if (invoke || req.method == "GET") return Route(std::move(req), std::move(respond), caller);
+  }
+  respond(AccessDenied(req, "Function " + function + " is not allowed to call " + req.method +
+                                " " + std::string(path) +
+                                " on kumo's API: functions may use queues, read and invoke "
+                                "functions, not change them"));
+}
+
+void Api::Route(net::HttpRequest&& req, net::Responder respond, const Caller& caller) {
   const std::string& m = req.method;
   std::string_view path = req.path;
   if (path == "/healthz" && (m == "GET" || m == "HEAD")) {
     respond(net::HttpResponse::Json(200, R"({"status":"ok"})"));
     return;
   }
+  if (TryExtensions(req, respond, caller)) return;
   if (HandleLimits(req, respond)) return;
   if (HandleGatewayConfig(req, respond)) return;
   if (path.substr(0, kFunctionsPrefix.size()) == kFunctionsPrefix) {
@@ -117,7 +154,7 @@ void Api::Handle(net::HttpRequest&& req, net::Responder respond) {
       } else if (parts.size() == 2) {
         const std::string& op = parts[1];
         if (op == "invocations" && m == "POST") {
-          return Invoke(name, qualifier, std::move(req), std::move(respond));
+          return Invoke(name, qualifier, std::move(req), std::move(respond), caller);
         }
         if (op == "code" && m == "PUT") return UpdateCode(name, req, respond);
         if (op == "configuration" && m == "PUT") return UpdateConfiguration(name, req, respond);
@@ -305,6 +342,7 @@ void Api::DeleteFunction(const std::string& name, const std::string& qualifier,
     if (auto routes = gateway_.DeleteRoutesOf(name); !routes.ok()) {
       return respond(ErrorResponse(routes.error()));
     }
+    for (const auto& hook : deletion_hooks_) hook(name);
   }
   net::HttpResponse r;
   r.status = 204;

@@ -12,6 +12,8 @@ namespace {
 
 // Lambda's limit for synchronous payloads, both ways.
 constexpr size_t kMaxPayloadBytes = 6 * 1024 * 1024;
+// Lambda's limit for asynchronous events.
+constexpr size_t kMaxAsyncPayloadBytes = 256 * 1024;
 constexpr size_t kLogTailBytes = 4096;
 
 // A draw from [0, 1) for alias routing.
@@ -31,7 +33,7 @@ net::HttpResponse Throttled(const std::string& reason, const std::string& messag
 }  // namespace
 
 void Api::Invoke(const std::string& name, const std::string& qualifier, net::HttpRequest&& req,
-                 net::Responder respond) {
+                 net::Responder respond, const Caller& caller) {
   auto found = ResolveQualifier(functions_, arn_, name, qualifier, Uniform01());
   if (!found.ok()) return respond(ErrorResponse(found.error()));
   if (req.body.size() > kMaxPayloadBytes) {
@@ -47,11 +49,10 @@ void Api::Invoke(const std::string& name, const std::string& qualifier, net::Htt
     r.headers.emplace_back("X-Amz-Executed-Version", found->version);
     return respond(std::move(r));
   }
-  if (type != "RequestResponse") {
-    return respond(ErrorResponse(
-        400, "InvalidParameterValueException",
-        "X-Amz-Invocation-Type " + type +
-            " is not supported by this kumo version; use RequestResponse or DryRun"));
+  if (type != "RequestResponse" && type != "Event") {
+    return respond(ErrorResponse(400, "InvalidParameterValueException",
+                                 "X-Amz-Invocation-Type must be RequestResponse, Event or DryRun, "
+                                 "not " + type));
   }
   if (req.body.empty()) req.body = "{}";
   boost::system::error_code ec;
@@ -60,6 +61,7 @@ void Api::Invoke(const std::string& name, const std::string& qualifier, net::Htt
     return respond(ErrorResponse(400, "InvalidRequestContentException",
                                  "Could not parse request body into json: " + ec.message()));
   }
+  if (type == "Event") return InvokeAsync(*found, qualifier, std::move(req), respond, caller);
   bool tail = req.Header("X-Amz-Log-Type") == "Tail";
   dispatch::InvokeRequest request;
   request.request_id = NewUuid();
@@ -89,6 +91,35 @@ void Api::Invoke(const std::string& name, const std::string& qualifier, net::Htt
     }
     respond(std::move(r));
   });
+}
+
+void Api::InvokeAsync(const store::FunctionConfig& config, const std::string& qualifier,
+                      net::HttpRequest&& req, net::Responder& respond, const Caller& caller) {
+  if (async_ == nullptr) {
+    return respond(ErrorResponse(503, "ServiceException", "async invocations are not available"));
+  }
+  if (req.body.size() > kMaxAsyncPayloadBytes) {
+    return respond(ErrorResponse(
+        413, "RequestTooLargeException",
+        "Request must be smaller than 262144 bytes for the InvokeAsync operation"));
+  }
+  events::AsyncEvent event;
+  event.request_id = NewUuid();
+  event.function_name = config.name;
+  // Resolved again when it runs: an alias shift or an update applies to waiting events.
+  event.qualifier = qualifier == "$LATEST" ? "" : qualifier;
+  event.payload = std::move(req.body);
+  event.source = caller.function.empty() ? "lambda" : "lambda:" + caller.function;
+  std::string request_id = event.request_id;
+  // 202 only once the event is committed: from then on it runs at least once.
+  async_->Enqueue(std::move(event), std::nullopt,
+                  [respond = std::move(respond), request_id](Status stored) {
+                    if (!stored.ok()) return respond(ErrorResponse(stored.error()));
+                    net::HttpResponse r;
+                    r.status = 202;
+                    r.headers.emplace_back("x-amzn-RequestId", request_id);
+                    respond(std::move(r));
+                  });
 }
 
 }  // namespace kumo::api

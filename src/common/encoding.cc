@@ -1,9 +1,13 @@
 #include "common/encoding.h"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
 #include <uuid/uuid.h>
 
 #include <cctype>
+
+#include "common/check.h"
 
 namespace kumo {
 
@@ -67,6 +71,24 @@ std::string NewUuid() {
   char text[37];
   uuid_unparse_lower(id, text);
   return text;
+}
+
+}  // namespace kumo
+
+namespace kumo {
+
+std::string HmacSha256(std::string_view key, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
+  return std::string(reinterpret_cast<char*>(out), len);
+}
+
+std::string RandomBytes(size_t n) {
+  std::string out(n, '\0');
+  KUMO_CHECK(RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) == 1);
+  return out;
 }
 
 }  // namespace kumo

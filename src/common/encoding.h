@@ -14,6 +14,10 @@ std::optional<std::string> Base64Decode(std::string_view text);
 std::string HexEncode(std::string_view data);
 // Raw 32-byte digest.
 std::string Sha256(std::string_view data);
+// Raw 32-byte HMAC-SHA-256 of `data` under `key`.
+std::string HmacSha256(std::string_view key, std::string_view data);
+// `n` bytes from the kernel's CSPRNG (OpenSSL's RAND_bytes).
+std::string RandomBytes(size_t n);
 // A random RFC 4122 UUID in lower-case text, as Lambda uses for request ids.
 std::string NewUuid();
 

@@ -50,3 +50,21 @@ TEST(TimeFormatTest, FormatsLikeLambda) {
 
 }  // namespace
 }  // namespace kumo
+
+namespace kumo {
+namespace {
+
+TEST(EncodingTest, HmacSha256MatchesRfc4231) {
+  // RFC 4231, test case 2.
+  EXPECT_EQ(HexEncode(HmacSha256("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST(EncodingTest, RandomBytesHaveTheLengthAndDiffer) {
+  std::string a = RandomBytes(32), b = RandomBytes(32);
+  EXPECT_EQ(a.size(), 32u);
+  EXPECT_NE(a, b);
+}
+
+}  // namespace
+}  // namespace kumo

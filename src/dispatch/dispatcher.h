@@ -33,14 +33,20 @@ class Dispatcher : public CapacityBroker {
              std::unique_ptr<KeepAlivePolicy> keep_alive = nullptr);
   ~Dispatcher() override;
 
-  // kumo's API as served inside instances (set before the first Invoke).
-  void set_instance_api_handler(net::HttpHandler handler) { ctx_.api_handler = std::move(handler); }
+  // kumo's API as served inside each function's instances (set before the first Invoke).
+  void set_instance_api(InstanceApiFactory factory) { ctx_.instance_api = std::move(factory); }
   // Runs `config` (a version's configuration, whose code is unpacked at code_dir).
   void Invoke(const store::FunctionConfig& config, const std::string& code_dir,
               InvokeRequest request, InvokeCallback done);
   // A function's reserved concurrency changed (nullopt: none). Also called at start for each.
   void SetReservation(const std::string& function_name, std::optional<int> reserved);
   int reserved_total() const { return reserved_total_; }
+  // A function's reserved concurrency, if it has one.
+  std::optional<int> reservation(const std::string& function_name) const {
+    auto it = reservations_.find(function_name);
+    if (it == reservations_.end()) return std::nullopt;
+    return it->second;
+  }
   int max_concurrency() const { return options_.max_concurrency; }
   // Keeps `count` instances of this version ready; 0 stops them.
   void SetProvisioned(const store::FunctionConfig& config, const std::string& code_dir, int count);

@@ -20,6 +20,8 @@ using Clock = std::chrono::steady_clock;
 // The runtime gets its Runtime API and kumo's API on these ports of its own loopback.
 constexpr uint16_t kRuntimeApiPort = 9001;
 constexpr uint16_t kKumoApiPort = 9000;
+// An http function's response read whole (Lambda Invoke): larger ones fail the invocation.
+constexpr uint64_t kMaxBufferedHttpResponse = 80ull << 20;
 // Enough of each invocation's log to return the last 4 KB for X-Amz-Log-Type: Tail.
 constexpr size_t kKeptLogBytes = 8192;
 
@@ -73,6 +75,7 @@ FunctionPool::FunctionPool(PoolContext& context, store::FunctionConfig config,
   if (config_.version != "$LATEST") arn_ += ":" + config_.version;
   auto runtime = LookupRuntime(config_.runtime);
   http_runtime_ = runtime && runtime->family == RuntimeFamily::kHttp;
+  if (ctx_.instance_api) instance_api_ = ctx_.instance_api(config_);
 }
 
 FunctionPool::~FunctionPool() { *alive_ = false; }
@@ -183,10 +186,6 @@ sandbox::InstanceSpec FunctionPool::BuildSpec(const std::string& instance_id,
       {"AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + std::to_string(kRuntimeApiPort)},
       {"AWS_REGION", ctx_.options.region},
       {"AWS_DEFAULT_REGION", ctx_.options.region},
-      // Placeholder credentials so SDKs sign requests; kumo does not check them yet.
-      {"AWS_ACCESS_KEY_ID", "kumo"},
-      {"AWS_SECRET_ACCESS_KEY", "kumo"},
-      {"AWS_SESSION_TOKEN", "kumo"},
       {"AWS_ENDPOINT_URL", kumo_api},
       {"KUMO_ENDPOINT", kumo_api},
       {"LAMBDA_TASK_ROOT", "/var/task"},
@@ -196,6 +195,7 @@ sandbox::InstanceSpec FunctionPool::BuildSpec(const std::string& instance_id,
       {"TZ", ":UTC"},
   };
   if (http_runtime_) env.emplace_back("PORT", std::to_string(kHttpFunctionPort));
+  for (const auto& [key, value] : instance_api_.env) env.emplace_back(key, value);
   for (const auto& [key, value] : config_.environment) env.emplace_back(key, value);
   for (auto& [key, value] : env) spec.env.push_back(key + "=" + value);
   return spec;
@@ -221,7 +221,7 @@ bool FunctionPool::StartInstance(bool provisioned) {
   // Provisioned instances are named p<n>, on-demand ones i<n>.
   std::string id = (provisioned ? "p" : "i") + std::to_string(ctx_.next_instance++);
   auto started = PoolInstance::Start(ctx_.loop, ctx_.launcher, BuildSpec(id, provisioned), this,
-                                     ctx_.api_handler, http_runtime_ ? kHttpFunctionPort : 0);
+                                     instance_api_.handler, http_runtime_ ? kHttpFunctionPort : 0);
   if (!started.ok()) {
     ctx_.capacity.ReleaseMemory(bytes, false);
     ctx_.capacity.StartFinished();
@@ -391,7 +391,7 @@ void FunctionPool::OnReady(PoolInstance* instance) {
   Pump();
 }
 
-void FunctionPool::OnHttpResponse(PoolInstance* instance, Result<net::HttpResponse> response) {
+void FunctionPool::OnHttpHead(PoolInstance* instance, Result<net::HttpResponse> response) {
   if (!instance->active) return;  // timed out or the instance exited first
   instance->DrainOutput();
   if (!response.ok()) {
@@ -406,9 +406,54 @@ void FunctionPool::OnHttpResponse(PoolInstance* instance, Result<net::HttpRespon
     Finish(instance, true, MakeErrorDocument("Runtime.ExitError", message));
     return;
   }
-  std::string body = response->body;
-  instance->active->http_response = std::move(response.value());
-  Finish(instance, false, std::move(body));
+  ActiveInvocation& a = *instance->active;
+  a.http_stream = response->body_stream;
+  if (a.request.http_head) {
+    // The caller passes the body on as it arrives; the invocation lasts until its end.
+    a.request.http_head(std::move(response.value()));
+    return;
+  }
+  a.http_body = std::make_shared<std::string>();
+  response->body_stream.reset();
+  a.http_response = std::move(response.value());
+  // Completes inside the stream's end, before OnHttpBodyEnd.
+  net::CollectBody(a.http_stream, kMaxBufferedHttpResponse,
+                   [body = a.http_body](Result<std::string> collected) {
+                     if (collected.ok()) *body = std::move(collected.value());
+                   });
+}
+
+void FunctionPool::OnHttpBodyEnd(PoolInstance* instance, Status status) {
+  if (!instance->active) return;  // timed out or the instance exited first
+  instance->DrainOutput();
+  ActiveInvocation& a = *instance->active;
+  std::string rid = a.request.request_id;
+  bool aborted = a.http_stream && a.http_stream->aborted();
+  if (!status.ok() && !aborted) {
+    // The function's server broke the response off: as for no answer at all.
+    std::string message = "RequestId: " + rid +
+                          " Error: Runtime exited with error: the function's HTTP server broke "
+                          "its response off (" + status.error().message + ")";
+    Log(rid, message, &a.log);
+    instance->Kill();
+    Finish(instance, true, MakeErrorDocument("Runtime.ExitError", message));
+    return;
+  }
+  if (!status.ok() && !a.request.http_head) {
+    std::string message = "RequestId: " + rid + " Error: the function's response is larger than " +
+                          std::to_string(kMaxBufferedHttpResponse) + " bytes";
+    Log(rid, message, &a.log);
+    Finish(instance, true, MakeErrorDocument("Function.ResponseSizeTooLarge", message));
+  } else if (!status.ok()) {
+    // The client went away mid-response; the connection to the function is closed and the next
+    // request opens a new one, so the instance itself is fine.
+    Log(rid, "the client went away before the response ended", &a.log);
+    Finish(instance, false, "");
+  } else {
+    std::string body = a.http_body ? std::move(*a.http_body) : std::string();
+    if (a.http_response) a.http_response->body = body;
+    Finish(instance, false, std::move(body));
+  }
   if (instance->state == PoolInstance::State::kBusy) {
     MakeIdle(instance);
     Pump();

@@ -56,6 +56,14 @@ class CapacityBroker {
   virtual void InstanceIdle() = 0;
 };
 
+// kumo's API as one function's instances see it: a handler that knows which function calls
+// (each instance has its own API socket) and the credentials that function's SDKs sign with.
+struct InstanceApi {
+  net::HttpHandler handler;
+  std::vector<std::pair<std::string, std::string>> env;  // AWS_ACCESS_KEY_ID and friends
+};
+using InstanceApiFactory = std::function<InstanceApi(const store::FunctionConfig& config)>;
+
 // What pools share, owned by the Dispatcher.
 struct PoolContext {
   net::EventLoop& loop;
@@ -64,7 +72,7 @@ struct PoolContext {
   const DispatcherOptions& options;
   const KeepAlivePolicy& keep_alive;
   CapacityBroker& capacity;
-  net::HttpHandler api_handler;  // kumo's API as served to instances
+  InstanceApiFactory instance_api;  // kumo's API as served to instances, per function
   uint64_t next_instance = 1;
 };
 
@@ -108,7 +116,8 @@ class FunctionPool : public PoolInstance::Owner {
 
   // PoolInstance::Owner
   void OnReady(PoolInstance* instance) override;
-  void OnHttpResponse(PoolInstance* instance, Result<net::HttpResponse> response) override;
+  void OnHttpHead(PoolInstance* instance, Result<net::HttpResponse> response) override;
+  void OnHttpBodyEnd(PoolInstance* instance, Status status) override;
   void OnResult(PoolInstance* instance, bool is_error, std::string body,
                 std::string error_type) override;
   void OnInitError(PoolInstance* instance, std::string body, std::string error_type) override;
@@ -129,6 +138,7 @@ class FunctionPool : public PoolInstance::Owner {
   store::FunctionConfig config_;
   std::string code_dir_;
   std::string arn_;
+  InstanceApi instance_api_;  // from ctx_.instance_api, made once per pool
   bool http_runtime_ = false;  // an HTTP server on $PORT, not a Runtime API client
   std::list<std::unique_ptr<PoolInstance>> instances_;
   std::deque<Waiting> waiting_;

@@ -152,7 +152,9 @@ void PoolInstance::PollHttpReady() {
 }
 
 void PoolInstance::SendHttp(std::shared_ptr<const net::HttpRequest> request) {
-  if (http_ && http_->is_open()) {
+  // A streamed upload cannot be sent twice, so it does not risk a kept connection the server
+  // may have closed meanwhile.
+  if (http_ && http_->is_open() && !request->body_stream) {
     // Asio never completes a handler inside the call that starts it, so the answer is async.
     SendOnConnection(std::move(request), /*reused=*/true);
   } else {
@@ -163,7 +165,7 @@ void PoolInstance::SendHttp(std::shared_ptr<const net::HttpRequest> request) {
 void PoolInstance::ConnectAndSend(std::shared_ptr<const net::HttpRequest> request) {
   auto fail = [this](Error error) {
     loop_->Post([this, alive = alive_, error = std::move(error)]() mutable {
-      if (*alive) owner_->OnHttpResponse(this, std::move(error));
+      if (*alive) owner_->OnHttpHead(this, std::move(error));
     });
   };
   if (exited_) return fail(MakeError(ErrorCode::kUnavailable, "the instance has exited"));
@@ -173,7 +175,7 @@ void PoolInstance::ConnectAndSend(std::shared_ptr<const net::HttpRequest> reques
       *loop_, std::move(sock.value()), "127.0.0.1", http_port_,
       [this, alive = alive_, request](Result<std::unique_ptr<net::HttpClientConnection>> conn) {
         if (!*alive) return;
-        if (!conn.ok()) return owner_->OnHttpResponse(this, conn.error());
+        if (!conn.ok()) return owner_->OnHttpHead(this, conn.error());
         http_ = std::move(conn.value());
         SendOnConnection(request, /*reused=*/false);
       });
@@ -181,16 +183,22 @@ void PoolInstance::ConnectAndSend(std::shared_ptr<const net::HttpRequest> reques
 
 void PoolInstance::SendOnConnection(std::shared_ptr<const net::HttpRequest> request,
                                     bool reused) {
-  http_->Send(*request, [this, alive = alive_, request, reused](Result<net::HttpResponse> r) {
-    if (!*alive) return;
-    if (!r.ok() && reused && !exited_) {
-      // Most likely a kept-alive connection the server had closed while idle (Node's 5 s
-      // keep-alive timeout): retry once on a new connection. A server that took the request
-      // and then dropped the connection gets it twice; idempotent handlers are the norm here.
-      return ConnectAndSend(request);
-    }
-    owner_->OnHttpResponse(this, std::move(r));
-  });
+  http_->SendStreaming(
+      *request,
+      [this, alive = alive_, request, reused](Result<net::HttpResponse> r) {
+        if (!*alive) return;
+        if (!r.ok() && reused && !exited_) {
+          // Most likely a kept-alive connection the server had closed while idle (Node's 5 s
+          // keep-alive timeout): retry once on a new connection. A server that took the
+          // request and then dropped the connection gets it twice; idempotent handlers are the
+          // norm here.
+          return ConnectAndSend(request);
+        }
+        owner_->OnHttpHead(this, std::move(r));
+      },
+      [this, alive = alive_](Status status) {
+        if (*alive) owner_->OnHttpBodyEnd(this, std::move(status));
+      });
 }
 
 }  // namespace kumo::dispatch

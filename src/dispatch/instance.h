@@ -32,6 +32,9 @@ struct ActiveInvocation {
   std::string log;  // START..REPORT as text, for X-Amz-Log-Result
   std::unique_ptr<net::Timer> timeout;
   std::optional<net::HttpResponse> http_response;  // an http function's answer
+  // Its body while it arrives; with no request.http_head it is collected into http_body.
+  std::shared_ptr<net::BodyStream> http_stream;
+  std::shared_ptr<std::string> http_body;
 };
 
 class PoolInstance : public runtime::RuntimeChannel::Listener {
@@ -44,8 +47,13 @@ class PoolInstance : public runtime::RuntimeChannel::Listener {
     // Runtime API instances: the runtime asked for work. http instances: the port accepted a
     // connection.
     virtual void OnReady(PoolInstance* instance) = 0;
-    // An http instance's answer to SendHttp, or why there is none (connection failed or closed).
-    virtual void OnHttpResponse(PoolInstance* instance, Result<net::HttpResponse> response) = 0;
+    // An http instance's answer to SendHttp as soon as its header arrived (the body follows in
+    // its body_stream), or why there is none (connection failed or closed).
+    virtual void OnHttpHead(PoolInstance* instance, Result<net::HttpResponse> response) = 0;
+    // The body of that answer is complete, or broke off (the function's connection failed, or
+    // the body's reader aborted it: then the connection is closed and the next SendHttp opens
+    // a new one).
+    virtual void OnHttpBodyEnd(PoolInstance* instance, Status status) = 0;
     virtual void OnResult(PoolInstance* instance, bool is_error, std::string body,
                           std::string error_type) = 0;
     virtual void OnInitError(PoolInstance* instance, std::string body,
@@ -68,7 +76,8 @@ class PoolInstance : public runtime::RuntimeChannel::Listener {
 
   void Deliver(runtime::RuntimeEvent event) { channel_->Deliver(std::move(event)); }
   // http instances: sends the request over the kept connection (reconnecting when the server
-  // closed it); the answer comes through Owner::OnHttpResponse, never synchronously.
+  // closed it); the answer comes through Owner::OnHttpHead and OnHttpBodyEnd, never
+  // synchronously.
   void SendHttp(std::shared_ptr<const net::HttpRequest> request);
   // Kills the processes; OnExit follows once they are gone.
   void Kill();

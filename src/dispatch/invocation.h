@@ -23,6 +23,12 @@ struct InvokeRequest {
   // For http-runtime functions: the request to forward as is (the gateway's client request).
   // Without it they get `POST /` with the payload as a JSON body.
   std::shared_ptr<const net::HttpRequest> http;
+  // For http-runtime functions: when set, called as soon as the function's response header
+  // arrives, with its body as a body_stream fed while the function writes it (a streamed
+  // download or Server-Sent Events reach the caller as they are written). `done` follows when
+  // the body is complete or broke off, which ends the invocation; its result then only says how.
+  // Without it the body is read whole first (Lambda Invoke).
+  std::function<void(net::HttpResponse)> http_head;
 };
 
 struct InvokeResult {

@@ -230,10 +230,6 @@ void Gateway::Handle(net::HttpRequest&& req, net::Responder respond) {
       return Answer(req, request_id, started, what, std::move(r), respond);
     }
   }
-  if (req.body.size() > options_.max_body_bytes) {
-    return Answer(req, request_id, started, what, GatewayError(413, "Request Entity Too Large"),
-                  respond);
-  }
   auto target = resolve_(route.config.function_name);
   if (!target.ok()) {
     return Answer(req, request_id, started, what, GatewayError(500, "Internal Server Error"),
@@ -244,23 +240,64 @@ void Gateway::Handle(net::HttpRequest&& req, net::Responder respond) {
   ctx.request_id = request_id;
   ctx.time_epoch_ms = NowEpochMillis();
   ctx.account_id = options_.account_id;
-  dispatch::InvokeRequest invoke;
-  invoke.request_id = request_id;
+  // An HTTP-server function gets the client's request itself, its body streamed when the server
+  // streams it, and answers it directly: no event, so no event size limit.
+  bool http_function = target->config.runtime == "http";
   // The request is needed again for the answer (CORS, access log).
-  std::shared_ptr<net::HttpRequest> kept;
-  if (target->config.runtime == "http") {
-    // An HTTP-server function gets the client's request itself (its connection-level headers
-    // are dropped by the forwarding client) and answers it directly.
-    kept = std::make_shared<net::HttpRequest>(std::move(req));
+  auto kept = std::make_shared<net::HttpRequest>(std::move(req));
+  auto call = std::make_shared<PendingCall>(
+      PendingCall{request_id, started, std::move(what), std::move(respond)});
+  if (!http_function && kept->body_stream) {
+    // Other functions get the body inside their event: it is read whole first.
+    auto stream = std::move(kept->body_stream);
+    net::CollectBody(std::move(stream), options_.max_body_bytes,
+                     [this, kept, call, ctx, target = std::move(target.value())](
+                         Result<std::string> body) mutable {
+                       if (!body.ok()) {
+                         bool too_large = body.error().code == ErrorCode::kTooLarge;
+                         return Reply(*kept, *call,
+                                      too_large ? GatewayError(413, "Request Entity Too Large")
+                                                : GatewayError(400, "Bad Request"));
+                       }
+                       kept->body = std::move(body.value());
+                       Invoke(target, ctx, kept, call);
+                     });
+    return;
+  }
+  if (!http_function && kept->body.size() > options_.max_body_bytes) {
+    return Reply(*kept, *call, GatewayError(413, "Request Entity Too Large"));
+  }
+  Invoke(*target, ctx, kept, call);
+}
+
+void Gateway::Reply(const net::HttpRequest& req, PendingCall& call, net::HttpResponse response) {
+  if (call.answered) {
+    if (response.body_stream) response.body_stream->Abort();  // nobody will read it
+    return;
+  }
+  call.answered = true;
+  Answer(req, call.request_id, call.started_ms, call.what, std::move(response), call.respond);
+}
+
+void Gateway::Invoke(const FunctionTarget& target, const EventContext& ctx,
+                     std::shared_ptr<net::HttpRequest> kept, std::shared_ptr<PendingCall> call) {
+  dispatch::InvokeRequest invoke;
+  invoke.request_id = call->request_id;
+  if (target.config.runtime == "http") {
+    // Its connection-level headers are dropped by the forwarding client.
     invoke.http = kept;
+    // Answered as soon as the function's header arrives; the body follows as it is written.
+    invoke.http_head = [this, kept, call](net::HttpResponse response) {
+      Reply(*kept, *call, std::move(response));
+    };
   } else {
-    invoke.payload = BuildEvent(req, ctx);
-    kept = std::make_shared<net::HttpRequest>(std::move(req));
+    invoke.payload = BuildEvent(*kept, ctx);
     kept->body.clear();
   }
-  dispatcher_.Invoke(target->config, target->code_dir, std::move(invoke),
-                     [this, kept, request_id, started, what,
-                      respond = std::move(respond)](dispatch::InvokeResult result) mutable {
+  dispatcher_.Invoke(target.config, target.code_dir, std::move(invoke),
+                     [this, kept, call](dispatch::InvokeResult result) {
+                       // A streamed answer went out at its header; this only ends the call.
+                       if (call->answered) return;
                        net::HttpResponse r;
                        if (result.platform_error) {
                          r = result.platform_error->code == ErrorCode::kTooManyRequests
@@ -276,7 +313,7 @@ void Gateway::Handle(net::HttpRequest&& req, net::Responder respond) {
                        } else {
                          r = MapResult(result.payload);
                        }
-                       Answer(*kept, request_id, started, what, std::move(r), respond);
+                       Reply(*kept, *call, std::move(r));
                      });
 }
 

@@ -15,6 +15,7 @@
 
 #include "common/result.h"
 #include "dispatch/dispatcher.h"
+#include "gateway/apigw_event.h"
 #include "gateway/cors.h"
 #include "gateway/jwt.h"
 #include "gateway/rate_limiter.h"
@@ -58,7 +59,20 @@ class Gateway {
     bool preflight = false;  // answered by CORS itself: no response CORS headers added
   };
 
+  // A request on its way to a function, until it is answered.
+  struct PendingCall {
+    std::string request_id;
+    int64_t started_ms = 0;
+    Finished what;
+    net::Responder respond;
+    bool answered = false;
+  };
+
   void Refresh();
+  void Invoke(const FunctionTarget& target, const EventContext& ctx,
+              std::shared_ptr<net::HttpRequest> kept, std::shared_ptr<PendingCall> call);
+  // Answers once; later answers (an invocation ending after its streamed answer) are dropped.
+  void Reply(const net::HttpRequest& req, PendingCall& call, net::HttpResponse response);
   // Answers `response` (with CORS headers when they apply) and logs the access line.
   void Answer(const net::HttpRequest& req, const std::string& request_id, int64_t started_ms,
               const Finished& what, net::HttpResponse response, net::Responder& respond);

@@ -17,12 +17,13 @@
 namespace kumo::net {
 
 struct HttpClientOptions {
-  uint64_t max_body_bytes = 80ull << 20;  // a larger response body fails the request
+  uint64_t max_body_bytes = 80ull << 20;  // a larger response body fails Send (not streams)
 };
 
 class HttpClientConnection {
  public:
   using ResponseCallback = std::function<void(Result<HttpResponse>)>;
+  using EndCallback = std::function<void(Status)>;
   using ConnectCallback = std::function<void(Result<std::unique_ptr<HttpClientConnection>>)>;
 
   // Connects `socket` (a new, unconnected IPv4 TCP socket) to host:port and calls back on the
@@ -36,10 +37,19 @@ class HttpClientConnection {
   virtual ~HttpClientConnection() = default;
 
   // Sends `request` as is (method, target, headers, body; Content-Length is set from the body
-  // and hop-by-hop headers are dropped) and calls back with the response, whose hop-by-hop and
-  // Content-Length headers are dropped too. Only one request may be outstanding. After Close()
-  // or destruction the callback is not called.
+  // and hop-by-hop headers are dropped) and calls back with the whole response, whose hop-by-hop
+  // and Content-Length headers are dropped too. Only one request may be outstanding. After
+  // Close() or destruction the callback is not called.
   virtual void Send(const HttpRequest& request, ResponseCallback done) = 0;
+  // Like Send, but calls `head` as soon as the response's header arrived, with a body_stream
+  // that the response's body feeds as the server writes it (reading pauses while the stream is
+  // full; aborting it closes the connection). Then `end` runs once: Ok when the body is
+  // complete, an error when it broke off or was aborted. `end` is not called when `head` gets
+  // an error. A request body_stream is sent as it arrives (chunked unless its length is known)
+  // while the response is already being read. After Close() or destruction no callback runs,
+  // and a response stream still open fails.
+  virtual void SendStreaming(const HttpRequest& request, ResponseCallback head,
+                             EndCallback end) = 0;
   // False once the server closed the connection, said "Connection: close", or an error occurred:
   // the next request needs a new connection.
   virtual bool is_open() const = 0;

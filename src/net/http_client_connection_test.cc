@@ -19,8 +19,8 @@ UniqueFd NewSocket() {
 // Runs the loop on the test thread until a test step calls Stop (or 10 s pass).
 class HttpClientConnectionTest : public ::testing::Test {
  protected:
-  void StartServer(HttpHandler handler) {
-    auto server = HttpServer::Listen(loop_, "127.0.0.1", 0, std::move(handler));
+  void StartServer(HttpHandler handler, HttpServerOptions options = {}) {
+    auto server = HttpServer::Listen(loop_, "127.0.0.1", 0, std::move(handler), options);
     ASSERT_TRUE(server.ok()) << server.error().message;
     server_ = std::move(server.value());
   }
@@ -196,6 +196,133 @@ TEST_F(HttpClientConnectionTest, DestroyingTheConnectionMidRequestDropsTheCallba
   stop->Start(std::chrono::milliseconds(150), [&] { loop_.Stop(); });
   Run();
   EXPECT_FALSE(called);
+}
+
+TEST_F(HttpClientConnectionTest, StreamedResponseArrivesBeforeTheServerEndsIt) {
+  std::shared_ptr<BodyStream> produced;
+  StartServer([&](HttpRequest&&, Responder respond) {
+    HttpResponse r;
+    r.headers.emplace_back("Content-Type", "text/event-stream");
+    produced = r.body_stream = std::make_shared<BodyStream>();
+    respond(std::move(r));
+    produced->Push("data: first\n\n");
+  });
+  auto conn = ConnectOrFail();
+  ASSERT_TRUE(conn);
+  HttpRequest req;
+  req.method = "GET";
+  req.target = "/events";
+  std::vector<std::string> seen;  // what arrived, with whether the server had ended it then
+  std::shared_ptr<BodyStream> body;
+  std::function<void()> pull = [&] {
+    body->Pull([&](BodyStream::Piece piece) {
+      seen.push_back(piece.data + (produced->closed() ? "|ended" : "|open") +
+                     (piece.end ? "|end" : ""));
+      if (piece.end || piece.error) return;
+      // The client saw the first event: only now does the server write the second.
+      if (!produced->closed()) {
+        produced->Push("data: second\n\n");
+        produced->End();
+      }
+      pull();
+    });
+  };
+  std::optional<Status> ended;
+  conn->SendStreaming(
+      req,
+      [&](Result<HttpResponse> head) {
+        ASSERT_TRUE(head.ok()) << head.error().message;
+        EXPECT_EQ(FindHeader(head->headers, "content-type"), "text/event-stream");
+        EXPECT_EQ(FindHeader(head->headers, "transfer-encoding"), "");
+        body = head->body_stream;
+        ASSERT_TRUE(body);
+        EXPECT_FALSE(body->length().has_value());
+        pull();
+      },
+      [&](Status status) {
+        ended = status;
+        loop_.Stop();
+      });
+  Run();
+  ASSERT_TRUE(ended.has_value());
+  EXPECT_TRUE(ended->ok());
+  ASSERT_GE(seen.size(), 2u);
+  EXPECT_EQ(seen.front(), "data: first\n\n|open");
+  std::string rest;
+  for (size_t i = 1; i < seen.size(); ++i) rest += seen[i];
+  EXPECT_NE(rest.find("data: second\n\n"), std::string::npos) << rest;
+  EXPECT_NE(rest.find("|end"), std::string::npos) << rest;
+  EXPECT_TRUE(conn->is_open());
+}
+
+TEST_F(HttpClientConnectionTest, SendsAStreamedRequestBodyChunked) {
+  HttpServerOptions options;
+  options.stream_request_bodies = true;
+  StartServer(
+      [](HttpRequest&& req, Responder respond) {
+        std::string te(req.Header("transfer-encoding"));
+        if (!req.body_stream) return respond(HttpResponse::Json(500, "not streamed"));
+        CollectBody(req.body_stream, 1 << 20, [respond, te](Result<std::string> body) {
+          HttpResponse r;
+          r.body = te + " " +
+                   (body.ok() ? std::to_string(body->size()) + body->front() + body->back() : "?");
+          respond(std::move(r));
+        });
+      },
+      options);
+  auto conn = ConnectOrFail();
+  ASSERT_TRUE(conn);
+  HttpRequest req;
+  req.method = "POST";
+  req.target = "/upload";
+  req.body_stream = std::make_shared<BodyStream>();
+  std::optional<Result<HttpResponse>> got;
+  conn->Send(req, [&](Result<HttpResponse> r) {
+    got = std::move(r);
+    loop_.Stop();
+  });
+  for (char c : std::string("abc")) req.body_stream->Push(std::string(100 * 1024, c));
+  req.body_stream->End();
+  Run();
+  ASSERT_TRUE(got.has_value() && got->ok());
+  EXPECT_EQ((*got)->body, "chunked 307200ac");
+}
+
+TEST_F(HttpClientConnectionTest, AbortingTheResponseClosesTheConnectionAndReachesTheServer) {
+  std::shared_ptr<BodyStream> produced;
+  bool server_saw_abort = false;
+  std::optional<Status> ended;
+  StartServer([&](HttpRequest&&, Responder respond) {
+    HttpResponse r;
+    produced = r.body_stream = std::make_shared<BodyStream>();
+    produced->OnAbort([&] {
+      server_saw_abort = true;
+      if (ended) loop_.Stop();
+    });
+    respond(std::move(r));
+    produced->Push("endless");
+  });
+  auto conn = ConnectOrFail();
+  ASSERT_TRUE(conn);
+  HttpRequest req;
+  req.method = "GET";
+  req.target = "/";
+  conn->SendStreaming(
+      req,
+      [&](Result<HttpResponse> head) {
+        ASSERT_TRUE(head.ok());
+        auto body = head->body_stream;
+        body->Pull([body](BodyStream::Piece) { body->Abort(); });
+      },
+      [&](Status status) {
+        ended = status;
+        if (server_saw_abort) loop_.Stop();
+      });
+  Run();
+  ASSERT_TRUE(ended.has_value());
+  EXPECT_FALSE(ended->ok());
+  EXPECT_FALSE(conn->is_open());
+  EXPECT_TRUE(server_saw_abort);
 }
 
 TEST(IsHopByHopHeader, KnowsTheList) {

@@ -2,7 +2,8 @@
 // An HTTP/1.1 server on the event loop (Beast underneath, kept in http_server.cc). Serves
 // kept-alive connections one request at a time per connection; the handler answers through its
 // Responder whenever it is ready, which lets long polls (the Runtime API's /next) wait without
-// blocking the loop. Loop thread only.
+// blocking the loop. A response with a body_stream is written as its pieces arrive, and a client
+// that goes away meanwhile aborts that stream. Loop thread only.
 
 #include <cstdint>
 #include <memory>
@@ -16,9 +17,17 @@
 namespace kumo::net {
 
 struct HttpServerOptions {
-  uint64_t max_body_bytes = 80ull << 20;  // larger bodies are answered 413 and the connection closed
+  // Larger buffered bodies are answered 413 and the connection closed.
+  uint64_t max_body_bytes = 80ull << 20;
   std::string server_header = "kumo";
+  // Request bodies that are chunked or larger than kBufferedRequestBytes reach the handler as a
+  // HttpRequest::body_stream as they arrive, instead of being read whole first; max_body_bytes
+  // does not apply to them (the handler decides what it accepts). Smaller ones stay in `body`.
+  bool stream_request_bodies = false;
 };
+
+// Request bodies up to this size are always read whole before the handler runs.
+inline constexpr uint64_t kBufferedRequestBytes = 64 * 1024;
 
 class HttpServer {
  public:

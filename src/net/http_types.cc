@@ -68,3 +68,125 @@ HttpResponse HttpResponse::Json(int status, std::string body) {
 }
 
 }  // namespace kumo::net
+
+namespace kumo::net {
+
+void BodyStream::Push(std::string data) {
+  if (closed() || aborted_ || data.empty()) return;
+  pushed_ += data.size();
+  if (queued_.empty()) {
+    queued_ = std::move(data);
+  } else {
+    queued_.append(data);
+  }
+  Deliver();
+}
+
+void BodyStream::End() {
+  if (closed() || aborted_) return;
+  ended_ = true;
+  writable_ = nullptr;  // the producer is done waiting
+  Deliver();
+}
+
+void BodyStream::Fail(std::string why) {
+  if (closed() || aborted_) return;
+  error_ = std::move(why);
+  writable_ = nullptr;
+  Deliver();
+}
+
+void BodyStream::WhenWritable(std::function<void()> fn) {
+  if (!Full() || aborted_) {
+    fn();
+    return;
+  }
+  writable_ = std::move(fn);
+}
+
+void BodyStream::OnAbort(std::function<void()> fn) {
+  if (aborted_) {
+    fn();
+    return;
+  }
+  on_abort_ = std::move(fn);
+}
+
+void BodyStream::Pull(std::function<void(Piece)> fn) {
+  puller_ = std::move(fn);
+  Deliver();
+}
+
+void BodyStream::Abort() {
+  if (aborted_) return;
+  aborted_ = true;
+  puller_ = nullptr;
+  queued_.clear();
+  queued_.shrink_to_fit();
+  // Moved out first: the callbacks may set new ones or release the producer's reference.
+  auto writable = std::move(writable_);
+  writable_ = nullptr;
+  auto on_abort = std::move(on_abort_);
+  on_abort_ = nullptr;
+  if (on_abort) on_abort();
+  if (writable) writable();
+}
+
+void BodyStream::Deliver() {
+  if (!puller_ || aborted_) return;
+  if (queued_.empty() && !closed()) return;
+  if (delivered_end_) return;
+  Piece piece;
+  piece.data = std::move(queued_);
+  queued_.clear();
+  if (error_) {
+    piece.error = error_;
+    delivered_end_ = true;
+  } else if (ended_) {
+    piece.end = true;
+    delivered_end_ = true;
+  }
+  auto fn = std::move(puller_);
+  puller_ = nullptr;
+  NotifyWritable();
+  fn(std::move(piece));
+}
+
+void BodyStream::NotifyWritable() {
+  if (!writable_ || Full()) return;
+  auto fn = std::move(writable_);
+  writable_ = nullptr;
+  fn();
+}
+
+void CollectBody(std::shared_ptr<BodyStream> stream, uint64_t limit,
+                 std::function<void(Result<std::string>)> done) {
+  struct Collector : std::enable_shared_from_this<Collector> {
+    std::shared_ptr<BodyStream> stream;
+    uint64_t limit = 0;
+    std::string body;
+    std::function<void(Result<std::string>)> done;
+
+    void Next() {
+      stream->Pull([self = shared_from_this()](BodyStream::Piece piece) {
+        self->body.append(piece.data);
+        if (self->body.size() > self->limit) {
+          self->stream->Abort();
+          return self->done(MakeError(ErrorCode::kTooLarge,
+                                      "body larger than " + std::to_string(self->limit) +
+                                          " bytes"));
+        }
+        if (piece.error) return self->done(MakeError(ErrorCode::kUnavailable, *piece.error));
+        if (piece.end) return self->done(std::move(self->body));
+        self->Next();
+      });
+    }
+  };
+  auto collector = std::make_shared<Collector>();
+  collector->stream = std::move(stream);
+  collector->limit = limit;
+  collector->done = std::move(done);
+  collector->Next();
+}
+
+}  // namespace kumo::net

@@ -12,6 +12,7 @@
 #include "common/units.h"
 #include "dispatch/dispatcher.h"
 #include "gateway/gateway.h"
+#include "server/event_services.h"
 #include "store/gateway_store.h"
 #include "net/event_loop.h"
 #include "net/http_server.h"
@@ -34,7 +35,9 @@ struct ServeOptions {
   int max_concurrency = 1000;
   std::string memory_budget;  // default: 3/4 of the machine's memory
   std::string keep_alive = "10m";
+  std::string async_retry_delay = "1s";
   std::string gateway_listen;  // empty: no gateway
+  std::string missed_schedules = "skip";
 };
 
 // Three quarters of physical memory: the rest stays for kumo, the page cache and the host.
@@ -149,7 +152,45 @@ int Serve(const ServeOptions& options) {
   net::HttpHandler handler = [&api](net::HttpRequest&& req, net::Responder respond) {
     api.Handle(std::move(req), std::move(respond));
   };
-  dispatcher.set_instance_api_handler(handler);
+  auto secret = api::CredentialIssuer::LoadOrCreateSecret((data / "instance-credentials.key").string());
+  if (!secret.ok()) {
+    std::fprintf(stderr, "kumo: %s\n", secret.error().message.c_str());
+    return 1;
+  }
+  api::CredentialIssuer issuer(std::move(*secret));
+  dispatcher.set_instance_api([&api, &issuer](const store::FunctionConfig& config) {
+    dispatch::InstanceApi instance_api;
+    instance_api.handler = [&api, &issuer, name = config.name](net::HttpRequest&& req,
+                                                               net::Responder respond) {
+      api.HandleFromInstance(name, issuer, std::move(req), std::move(respond));
+    };
+    api::InstanceCredentials c = issuer.For(config.name);
+    instance_api.env = {{"AWS_ACCESS_KEY_ID", c.access_key_id},
+                        {"AWS_SECRET_ACCESS_KEY", c.secret_access_key},
+                        {"AWS_SESSION_TOKEN", c.session_token}};
+    return instance_api;
+  });
+  EventServicesOptions event_options;
+  event_options.data_dir = data;
+  event_options.arn = arn;
+  event_options.max_concurrency = options.max_concurrency;
+  std::optional<std::chrono::milliseconds> retry_delay = ParseDuration(options.async_retry_delay);
+  if (!retry_delay || retry_delay->count() <= 0) {
+    std::fprintf(stderr, "kumo: --async-retry-delay must be a duration such as 1s or 1m\n");
+    return 2;
+  }
+  event_options.async_retry_base_ms = retry_delay->count();
+  auto missed = events::ParseMissedPolicy(options.missed_schedules);
+  if (!missed.ok()) {
+    std::fprintf(stderr, "kumo: --missed-schedules must be skip or run-once\n");
+    return 2;
+  }
+  event_options.missed_schedules = *missed;
+  auto events = EventServices::Create(loop, **functions, bundles, dispatcher, api, event_options);
+  if (!events.ok()) {
+    std::fprintf(stderr, "kumo: %s\n", events.error().message.c_str());
+    return 1;
+  }
   if (auto restored = api.RestoreState(); !restored.ok()) {
     spdlog::warn("restoring concurrency settings: {}", restored.error().message);
   }
@@ -174,6 +215,9 @@ int Serve(const ServeOptions& options) {
         gateway_options);
     net::HttpServerOptions gateway_http;
     gateway_http.max_body_bytes = 10 << 20;  // API Gateway's own limit; functions take 6 MB
+    // Large and chunked uploads reach http functions as streams (the limit above is for
+    // buffered bodies).
+    gateway_http.stream_request_bodies = true;
     auto listening = net::HttpServer::Listen(
         loop, gateway_host, gateway_port,
         [&](net::HttpRequest&& req, net::Responder respond) {
@@ -197,6 +241,7 @@ int Serve(const ServeOptions& options) {
     spdlog::info("signal {}: draining", sig);
     (*server)->StopAccepting();
     if (gateway_server) gateway_server->StopAccepting();
+    (*events)->Stop();
     dispatcher.Shutdown(std::chrono::seconds(options.shutdown_grace_s), [&] {
       (*server)->CloseAll();
       if (gateway_server) gateway_server->CloseAll();
@@ -210,7 +255,9 @@ int Serve(const ServeOptions& options) {
   }
   std::fflush(stdout);
   spdlog::info("data in {}, runtimes from {}", data.string(), dispatch_options.runtimes_dir);
+  (*events)->Start();
   loop.Run();
+  (*events)->Flush();
   spdlog::info("stopped");
   return 0;
 }
@@ -238,6 +285,12 @@ int ServeMain(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--memory-budget", options.memory_budget,
                  "MemorySize of all instances together, such as 8G (default: 3/4 of RAM)");
+  app.add_option("--async-retry-delay", options.async_retry_delay,
+                 "Wait before retrying a failed async invocation (doubles for the second retry)")
+      ->capture_default_str();
+  app.add_option("--missed-schedules", options.missed_schedules,
+                 "Schedule firings missed while kumo was down: skip, or run-once (the latest)")
+      ->capture_default_str();
   app.add_option("--keep-alive", options.keep_alive,
                  "How long an idle instance stays warm, such as 90s or 10m")
       ->capture_default_str();

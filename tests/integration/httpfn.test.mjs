@@ -1,16 +1,20 @@
 // Issue 5: HTTP-server functions (runtime "http", the Knative / OpenFaaS "server on $PORT"
 // contract). The two examples are deployed as they are and called through the gateway: status,
 // headers and body pass through unchanged, instances scale out and to zero, a server that never
-// listens fails cleanly after its init timeout, and Lambda's Invoke reaches them too.
+// listens fails cleanly after its init timeout, and Lambda's Invoke reaches them too. Bodies
+// stream both ways: Server-Sent Events reach the client as they are written, a download larger
+// than any buffer passes whole, a chunked upload reaches the function, and a client that goes
+// away mid-response frees the instance.
 // Needs root (network namespaces); skips with the reason otherwise.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CreateFunctionCommand } from '@aws-sdk/client-lambda';
 import {
   startKumo, lambdaClient, zipDir, zipFiles, uniqueName, invoke, rawRequest, SOURCE_DIR,
-  descendants,
+  descendants, waitForLog,
 } from './harness.mjs';
 
 const skip = process.getuid() !== 0 ? 'http functions need network namespaces (root)' : false;
@@ -59,6 +63,33 @@ async function call(url, init = {}, timeoutMs = 20000) {
   return { status: r.status, headers: r.headers, text: await r.text() };
 }
 
+// The examples' download: its k-th 64 KiB piece is sha256(String(k)) repeated.
+function expectedDownload(mebibytes) {
+  const hash = crypto.createHash('sha256');
+  for (let k = 0; k < mebibytes * 16; k++) {
+    const seed = crypto.createHash('sha256').update(String(k)).digest();
+    hash.update(Buffer.concat(Array(2048).fill(seed)));
+  }
+  return hash.digest('hex');
+}
+
+// Reads a fetch body piece by piece (never whole), counting and hashing it.
+async function drain(body) {
+  const hash = crypto.createHash('sha256');
+  let bytes = 0;
+  for await (const piece of body) {
+    bytes += piece.length;
+    hash.update(piece);
+  }
+  return { bytes, sha256: hash.digest('hex') };
+}
+
+// The resident memory high-water mark of a process, in bytes.
+function peakRss(pid) {
+  const m = fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/);
+  return Number(m[1]) * 1024;
+}
+
 // A server that can crash or stall on demand.
 const CRASHY = `
 import os, time
@@ -92,7 +123,7 @@ describe('http functions', { skip }, () => {
     const role = 'arn:aws:iam::000000000000:role/x';
     for (const [name, dir] of [[py, 'http-python'], [node, 'http-node']]) {
       await client.send(new CreateFunctionCommand({
-        FunctionName: name, Runtime: 'http', Role: role, Timeout: 10,
+        FunctionName: name, Runtime: 'http', Role: role, Timeout: 30,
         Code: { ZipFile: zipDir(path.join(SOURCE_DIR, 'examples', dir)) },
       }));
     }
@@ -145,6 +176,79 @@ describe('http functions', { skip }, () => {
       assert.ok(echo.headers.get('x-instance'));
     });
   }
+
+  for (const [prefix, who] of [['py', 'python'], ['node', 'node']]) {
+    test(`${who}: Server-Sent Events reach the client while the function still writes`, async () => {
+      const r = await fetch(`${gw}/${prefix}/events`, { signal: AbortSignal.timeout(20000) });
+      assert.equal(r.status, 200);
+      assert.match(r.headers.get('content-type'), /text\/event-stream/);
+      const reader = r.body.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      // The function writes the second event 1.5 s after the first: a gateway that held the
+      // response until it ended would hand both over at once.
+      let firstAlone = false;
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+        if (text.includes('data: first') && !text.includes('data: second')) firstAlone = true;
+      }
+      assert.ok(firstAlone, 'the first event arrived together with the second');
+      assert.equal(text, 'event: tick\ndata: first\n\nevent: tick\ndata: second\n\n');
+    });
+
+    test(`${who}: a chunked 20 MB upload reaches the function whole`, async () => {
+      const piece = crypto.randomBytes(1 << 20);
+      const sent = crypto.createHash('sha256');
+      let left = 20;
+      // A stream body makes fetch send Transfer-Encoding: chunked.
+      const body = new ReadableStream({
+        pull(controller) {
+          if (left-- === 0) return controller.close();
+          const copy = Buffer.from(piece);
+          copy.writeUInt32BE(left, 0);  // every MiB differs
+          sent.update(copy);
+          controller.enqueue(copy);
+        },
+      });
+      const r = await call(`${gw}/${prefix}/digest`, { method: 'POST', body, duplex: 'half' });
+      assert.equal(r.status, 200, r.text);
+      const got = JSON.parse(r.text);
+      assert.equal(got.bytes, 20 << 20);
+      assert.equal(got.sha256, sent.digest('hex'));
+      assert.equal(got.chunked, true, 'the function did not get the body chunked as sent');
+    });
+  }
+
+  test('a 100 MB download streams through with every byte, in bounded memory', async () => {
+    const expected = expectedDownload(100);
+    for (const prefix of ['node', 'py']) {
+      const r = await fetch(`${gw}/${prefix}/download?mb=100`, { signal: AbortSignal.timeout(60000) });
+      assert.equal(r.status, 200);
+      if (prefix === 'py') assert.equal(r.headers.get('content-length'), String(100 << 20));
+      const got = await drain(r.body);
+      assert.equal(got.bytes, 100 << 20, prefix);
+      assert.equal(got.sha256, expected, prefix);
+    }
+    // Buffering either response would have taken more than 100 MB.
+    assert.ok(peakRss(kumo.pid) < 64 << 20, `kumo peaked at ${peakRss(kumo.pid)} bytes`);
+  });
+
+  test('a client that leaves mid-download ends the invocation; the instance serves on', async () => {
+    const r = await fetch(`${gw}/node/download?mb=100`, { signal: AbortSignal.timeout(20000) });
+    assert.equal(r.status, 200);
+    const instance = r.headers.get('x-instance');
+    const requestId = r.headers.get('apigw-requestid');
+    const reader = r.body.getReader();
+    assert.ok((await reader.read()).value.length > 0);
+    await reader.cancel();
+    const line = await waitForLog(kumo.endpoint, node, /client went away/);
+    assert.equal(line.requestId, requestId);
+    const after = await call(`${gw}/node/hello`);
+    assert.equal(after.status, 200, after.text);
+    assert.equal(JSON.parse(after.text).instance, instance, 'the instance was replaced');
+  });
 
   test('concurrent calls scale out to several instances', async () => {
     const calls = Array.from({ length: 4 }, () => call(`${gw}/node/slow?ms=700`));
