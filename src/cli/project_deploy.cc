@@ -4,6 +4,7 @@
 
 #include "cli/command_util.h"
 #include "cli/error_line.h"
+#include "cli/project_event_deploy.h"
 #include "cli/project_plan.h"
 #include "cli/project_requests.h"
 #include "cli/version_requests.h"
@@ -16,6 +17,12 @@ namespace {
 namespace json = boost::json;
 
 constexpr int kPageSize = 50;
+
+// The server's region and account, once some ARN it sent has shown them.
+struct ServerArns {
+  ArnContext arns;
+  bool known = false;
+};
 
 // Sends a GET whose 404 means "none": nullopt then, the reply body otherwise.
 Result<std::optional<std::string>> GetOptional(Transport& transport, const HttpRequest& request,
@@ -52,7 +59,8 @@ Status ReadFunctionExtras(Transport& transport, DeployedFunction& deployed) {
 }
 
 // Every function the file names or that carries the project's tag, from ListFunctions.
-Status ReadFunctions(Transport& transport, const ProjectSpec& project, ServerSnapshot& snapshot) {
+Status ReadFunctions(Transport& transport, const ProjectSpec& project, ServerSnapshot& snapshot,
+                     ServerArns& arns) {
   std::string marker;
   do {
     KUMO_ASSIGN_OR_RETURN(
@@ -66,6 +74,8 @@ Status ReadFunctions(Transport& transport, const ProjectSpec& project, ServerSna
     for (const json::value& item : list->as_array()) {
       if (!item.is_object()) continue;
       DeployedFunction deployed = DeployedFromConfiguration(item.as_object());
+      if (!arns.known)
+        arns.known = arns.arns.LearnFrom(StringField(item.as_object(), "FunctionArn"));
       bool named = std::any_of(project.functions.begin(), project.functions.end(),
                                [&](const FunctionSpec& f) { return f.name == deployed.name; });
       bool ours = BelongsTo(deployed.description, project.name);
@@ -81,9 +91,16 @@ Status ReadFunctions(Transport& transport, const ProjectSpec& project, ServerSna
   return Ok();
 }
 
-Result<ServerSnapshot> ReadServer(Transport& transport, const ProjectSpec& project) {
+Result<ServerSnapshot> ReadServer(Transport& transport, const ProjectSpec& project,
+                                  ServerArns& arns) {
   ServerSnapshot snapshot;
-  KUMO_RETURN_IF_ERROR(ReadFunctions(transport, project, snapshot));
+  KUMO_RETURN_IF_ERROR(ReadFunctions(transport, project, snapshot, arns));
+  std::vector<std::string> ours;
+  for (const DeployedFunction& f : snapshot.functions) {
+    if (BelongsTo(f.description, project.name)) ours.push_back(f.name);
+  }
+  KUMO_RETURN_IF_ERROR(
+      ReadEvents(transport, project, ours, snapshot.events, arns.arns, arns.known));
   if (project.cors) {
     KUMO_ASSIGN_OR_RETURN(std::optional<std::string> cors,
                           GetOptional(transport, GetCorsRequest(), ""));
@@ -141,15 +158,48 @@ Status ApplyFunction(Transport& transport, const ProjectSpec& project, const Fun
   return Ok();
 }
 
+// When no ARN has shown the server's region yet (an empty server), asks for one of the functions
+// just created; the default (us-east-1) stays when that fails too.
+Status LearnArns(Transport& transport, const ProjectSpec& project, ServerArns& arns) {
+  if (arns.known || project.functions.empty()) return Ok();
+  const std::string& name = project.functions.front().name;
+  KUMO_ASSIGN_OR_RETURN(HttpReply reply,
+                        SendExpectingSuccess(transport, GetFunctionRequest(name), name));
+  KUMO_ASSIGN_OR_RETURN(json::object function, JsonObjectBody(reply));
+  const json::value* config = function.if_contains("Configuration");
+  if (config && config->is_object()) {
+    arns.known = arns.arns.LearnFrom(StringField(config->as_object(), "FunctionArn"));
+  }
+  return Ok();
+}
+
+void PrintPlan(const Plan& plan, std::ostream& out) {
+  for (const GatewayStep& step : plan.gateway) out << StepLine(step) << std::endl;
+  for (const EventStep& step : plan.events.queues) out << StepLine(step) << std::endl;
+  for (const FunctionStep& step : plan.functions) {
+    if (step.kind != FunctionStep::Kind::kDelete) out << StepLine(step) << std::endl;
+  }
+  for (const EventStep& step : plan.events.after_functions) out << StepLine(step) << std::endl;
+  for (const EventStep& step : plan.events.deletions) out << StepLine(step) << std::endl;
+  for (const FunctionStep& step : plan.functions) {
+    if (step.kind == FunctionStep::Kind::kDelete) out << StepLine(step) << std::endl;
+  }
+  for (const EventStep& step : plan.events.queue_deletions) out << StepLine(step) << std::endl;
+}
+
 // Applies the plan in an order the server accepts: gateway settings first (routes may name an
-// authorizer), then routes that move between functions are released, then functions are created
-// or updated, and removed functions are deleted last. Each line is printed once its step is done.
+// authorizer), queues (dead-letter queues first) before the functions that use them, then routes
+// that move between functions are released, functions are created or updated, and their async
+// settings, queue mappings and schedules are applied. Deletions follow in the reverse order:
+// schedules, mappings, async settings, functions, queues. Each line is printed once its step is
+// done, in the order PrintPlan prints the plan.
 Status Apply(Transport& transport, const ProjectSpec& project, const Plan& plan,
-             const std::map<std::string, std::string>& zips, Io io) {
+             const std::map<std::string, std::string>& zips, ServerArns& arns, Io io) {
   for (const GatewayStep& step : plan.gateway) {
     KUMO_RETURN_IF_ERROR(ApplyGateway(transport, project, step));
     io.out << StepLine(step) << std::endl;
   }
+  KUMO_RETURN_IF_ERROR(ApplyEventSteps(transport, project, plan.events.queues, arns.arns, io.out));
   for (const FunctionStep& step : plan.functions) {
     if (step.release_routes) {
       KUMO_RETURN_IF_ERROR(
@@ -157,14 +207,23 @@ Status Apply(Transport& transport, const ProjectSpec& project, const Plan& plan,
     }
   }
   for (const FunctionStep& step : plan.functions) {
-    if (step.kind == FunctionStep::Kind::kDelete) {
-      KUMO_RETURN_IF_ERROR(Send(transport, DeleteFunctionRequest(step.name), step.name));
-    } else if (step.kind != FunctionStep::Kind::kUnchanged) {
+    if (step.kind == FunctionStep::Kind::kDelete) continue;
+    if (step.kind != FunctionStep::Kind::kUnchanged) {
       KUMO_RETURN_IF_ERROR(ApplyFunction(transport, project, step, zips.at(step.name)));
     }
     io.out << StepLine(step) << std::endl;
   }
-  return Ok();
+  if (NeedsArns(plan.events)) KUMO_RETURN_IF_ERROR(LearnArns(transport, project, arns));
+  KUMO_RETURN_IF_ERROR(
+      ApplyEventSteps(transport, project, plan.events.after_functions, arns.arns, io.out));
+  KUMO_RETURN_IF_ERROR(
+      ApplyEventSteps(transport, project, plan.events.deletions, arns.arns, io.out));
+  for (const FunctionStep& step : plan.functions) {
+    if (step.kind != FunctionStep::Kind::kDelete) continue;
+    KUMO_RETURN_IF_ERROR(Send(transport, DeleteFunctionRequest(step.name), step.name));
+    io.out << StepLine(step) << std::endl;
+  }
+  return ApplyEventSteps(transport, project, plan.events.queue_deletions, arns.arns, io.out);
 }
 
 Status DeployProjectOrFail(Transport& transport, const ProjectDeployArgs& args,
@@ -180,15 +239,15 @@ Status DeployProjectOrFail(Transport& transport, const ProjectDeployArgs& args,
     hashes[spec.name] = Base64Encode(Sha256(*zip));
     zips[spec.name] = std::move(*zip);
   }
-  KUMO_ASSIGN_OR_RETURN(ServerSnapshot server, ReadServer(transport, project));
+  ServerArns arns;
+  KUMO_ASSIGN_OR_RETURN(ServerSnapshot server, ReadServer(transport, project, arns));
   KUMO_ASSIGN_OR_RETURN(Plan plan, MakePlan(project, hashes, server));
   if (args.dry_run) {
-    for (const GatewayStep& step : plan.gateway) io.out << StepLine(step) << std::endl;
-    for (const FunctionStep& step : plan.functions) io.out << StepLine(step) << std::endl;
+    PrintPlan(plan, io.out);
     io.out << "dry run: nothing was changed" << std::endl;
     return Ok();
   }
-  return Apply(transport, project, plan, zips, io);
+  return Apply(transport, project, plan, zips, arns, io);
 }
 
 }  // namespace

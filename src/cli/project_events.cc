@@ -142,13 +142,8 @@ Status ParseRateLimit(const YamlReader& reader, const YAML::Node& key, const YAM
   return Ok();
 }
 
-Result<RouteSpec> ParseEvent(const YamlReader& reader, const YAML::Node& event) {
-  if (!event.IsMap() || event.size() != 1) {
-    return reader.At(event, "an event must be one key: http or httpApi (e.g. - http: GET /items)");
-  }
-  const YAML::Node key = event.begin()->first;
-  const YAML::Node body = event.begin()->second;
-  KUMO_RETURN_IF_ERROR(reader.CheckKeys(event, "in events", {"http", "httpApi"}));
+Result<RouteSpec> ParseHttpEvent(const YamlReader& reader, const YAML::Node& key,
+                                 const YAML::Node& body) {
   if (body.IsMap()) {
     KUMO_ASSIGN_OR_RETURN(RouteSpec route, ParseLongForm(reader, key, body));
     KUMO_RETURN_IF_ERROR(ParseAuth(reader, key, body, route));
@@ -160,6 +155,32 @@ Result<RouteSpec> ParseEvent(const YamlReader& reader, const YAML::Node& event) 
   Result<std::string> normalized = NormalizeRouteKey(text);
   if (!normalized.ok()) return reader.At(body, normalized.error().message);
   return RouteSpec{*normalized, "none", std::nullopt};
+}
+
+Status AddRoute(const YamlReader& reader, const YAML::Node& event, const YAML::Node& key,
+                const YAML::Node& body, EventContext& context, FunctionSpec& spec) {
+  KUMO_ASSIGN_OR_RETURN(RouteSpec route, ParseHttpEvent(reader, key, body));
+  auto [it, inserted] = context.taken_routes.emplace(route.route_key, context.function);
+  if (!inserted) {
+    return reader.At(event, "route \"" + route.route_key + "\" is already used by function \"" +
+                                it->second + "\"");
+  }
+  spec.routes.push_back(std::move(route));
+  return Ok();
+}
+
+Status AddQueueEvent(const YamlReader& reader, const YAML::Node& event, const YAML::Node& key,
+                     const YAML::Node& body, EventContext& context, FunctionSpec& spec) {
+  KUMO_ASSIGN_OR_RETURN(SqsEventSpec sqs, ParseSqsEvent(reader, key, body, context));
+  for (const SqsEventSpec& other : spec.sqs_events) {
+    if (other.queue == sqs.queue) {
+      std::string message = "function \"" + context.function +
+                            "\" already has an sqs event for queue \"" + sqs.queue + "\"";
+      return reader.At(event, message);
+    }
+  }
+  spec.sqs_events.push_back(std::move(sqs));
+  return Ok();
 }
 
 }  // namespace
@@ -188,22 +209,32 @@ Result<std::string> NormalizeRouteKey(std::string_view route) {
 }
 
 Status ParseEvents(const YamlReader& reader, const YAML::Node& key, const YAML::Node& events,
-                   const std::string& function, std::map<std::string, std::string>& taken,
-                   std::vector<RouteSpec>& routes) {
+                   EventContext& context, FunctionSpec& spec) {
   if (!events.IsSequence()) {
     return reader.AtValue(key, events, "events must be a list (- http: GET /path)");
   }
   for (const YAML::Node& event : events) {
-    KUMO_ASSIGN_OR_RETURN(RouteSpec route, ParseEvent(reader, event));
-    auto [it, inserted] = taken.emplace(route.route_key, function);
-    if (!inserted) {
-      return reader.At(event, "route \"" + route.route_key + "\" is already used by function \"" +
-                                  it->second + "\"");
+    if (!event.IsMap() || event.size() != 1) {
+      return reader.At(event,
+                       "an event must be one key: http, httpApi, sqs or schedule (e.g. - "
+                       "http: GET /items)");
     }
-    routes.push_back(std::move(route));
+    KUMO_RETURN_IF_ERROR(
+        reader.CheckKeys(event, "in events", {"http", "httpApi", "sqs", "schedule"}));
+    const YAML::Node kind = event.begin()->first;
+    const YAML::Node body = event.begin()->second;
+    if (kind.Scalar() == "sqs") {
+      KUMO_RETURN_IF_ERROR(AddQueueEvent(reader, event, kind, body, context, spec));
+    } else if (kind.Scalar() == "schedule") {
+      KUMO_RETURN_IF_ERROR(ParseScheduleEvent(reader, kind, body, context, spec));
+    } else {
+      KUMO_RETURN_IF_ERROR(AddRoute(reader, event, kind, body, context, spec));
+    }
   }
-  std::sort(routes.begin(), routes.end(),
+  std::sort(spec.routes.begin(), spec.routes.end(),
             [](const RouteSpec& a, const RouteSpec& b) { return a.route_key < b.route_key; });
+  std::sort(spec.sqs_events.begin(), spec.sqs_events.end(),
+            [](const SqsEventSpec& a, const SqsEventSpec& b) { return a.queue < b.queue; });
   return Ok();
 }
 

@@ -8,6 +8,7 @@
 
 #include "cli/project_events.h"
 #include "cli/project_gateway.h"
+#include "cli/project_queues.h"
 #include "cli/yaml_reader.h"
 
 namespace kumo::cli {
@@ -31,55 +32,25 @@ bool IsProjectName(std::string_view name) {
          std::all_of(name.begin(), name.end(), [](char c) { return IsNameChar(c) || c == '.'; });
 }
 
-// "90", "90s", "15m", "2h" or "1d" as seconds; nullopt for anything else.
-std::optional<int64_t> ParseDuration(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  int64_t unit = 1;
-  std::string digits = text;
-  switch (text.back()) {
-    case 's':
-      unit = 1;
-      digits.pop_back();
-      break;
-    case 'm':
-      unit = 60;
-      digits.pop_back();
-      break;
-    case 'h':
-      unit = 3600;
-      digits.pop_back();
-      break;
-    case 'd':
-      unit = 86400;
-      digits.pop_back();
-      break;
-    default:
-      break;
-  }
-  if (digits.empty() || digits.size() > 9 ||
-      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return std::nullopt;
-  }
-  return std::stoll(digits) * unit;
-}
-
 // Reads one function's map into `spec` (whose name is set).
 class FunctionParser {
  public:
   FunctionParser(const YamlReader& reader, const fs::path& base_dir, size_t max_description,
-                 std::map<std::string, std::string>& taken_routes)
+                 EventContext& context)
       : reader_(reader),
         base_dir_(base_dir),
         max_description_(max_description),
-        taken_routes_(taken_routes) {}
+        context_(context) {}
 
   Status Parse(const YAML::Node& name_node, const YAML::Node& body, FunctionSpec& spec) {
     std::string where = "in function \"" + spec.name + "\"";
+    context_.function = spec.name;
     KUMO_RETURN_IF_ERROR(reader_.ExpectMap(name_node, body, "function \"" + spec.name + "\""));
     KUMO_RETURN_IF_ERROR(
         reader_.CheckKeys(body, where,
                           {"runtime", "handler", "code", "memory", "timeout", "environment",
-                           "concurrency", "keepAlive", "events", "description"}));
+                           "concurrency", "keepAlive", "events", "description",
+                           "maximumRetryAttempts", "maximumEventAge", "destinations"}));
     for (auto it = body.begin(); it != body.end(); ++it) {
       KUMO_RETURN_IF_ERROR(Field(it->first, it->second, spec));
     }
@@ -134,7 +105,11 @@ class FunctionParser {
     } else if (name == "environment") {
       return Environment(key, value, spec);
     } else if (name == "events") {
-      return ParseEvents(reader_, key, value, spec.name, taken_routes_, spec.routes);
+      return ParseEvents(reader_, key, value, context_, spec);
+    } else if (name == "maximumRetryAttempts" || name == "maximumEventAge" ||
+               name == "destinations") {
+      if (!spec.async) spec.async.emplace();
+      return ParseAsyncSetting(reader_, key, value, context_, *spec.async);
     }
     return Ok();
   }
@@ -155,11 +130,8 @@ class FunctionParser {
     std::string message =
         "keepAlive must be a duration such as 90s, 15m or 2h (at most 7d; 0 for the server's "
         "default)";
-    if (!value.IsScalar()) return reader_.AtValue(key, value, message);
-    KUMO_ASSIGN_OR_RETURN(std::string text, reader_.Substitute(value, value.Scalar()));
-    std::optional<int64_t> seconds = ParseDuration(text);
-    if (!seconds || *seconds > 7 * 86400) return reader_.At(value, message);
-    spec.keep_alive_s = static_cast<int>(*seconds);
+    KUMO_ASSIGN_OR_RETURN(int64_t seconds, reader_.Seconds(key, value, 0, 7 * 86400, message));
+    spec.keep_alive_s = static_cast<int>(seconds);
     return Ok();
   }
 
@@ -187,15 +159,19 @@ class FunctionParser {
   const YamlReader& reader_;
   const fs::path& base_dir_;
   size_t max_description_;
-  std::map<std::string, std::string>& taken_routes_;
+  EventContext& context_;
 };
 
 Status ParseFunctions(const YamlReader& reader, const YAML::Node& key, const YAML::Node& value,
                       const fs::path& base_dir, ProjectSpec& project) {
   KUMO_RETURN_IF_ERROR(reader.ExpectMap(key, value, "functions"));
   size_t max_description = kMaxDescription - (project.name.size() + 14);
-  std::map<std::string, std::string> taken_routes;
-  FunctionParser parser(reader, base_dir, max_description, taken_routes);
+  EventContext context;
+  context.project = project.name;
+  for (const QueueSpec& queue : project.queues) context.queues.insert(queue.name);
+  for (auto it = value.begin(); it != value.end(); ++it)
+    context.functions.insert(it->first.Scalar());
+  FunctionParser parser(reader, base_dir, max_description, context);
   for (auto it = value.begin(); it != value.end(); ++it) {
     FunctionSpec spec;
     spec.name = it->first.Scalar();
@@ -269,11 +245,16 @@ Result<ProjectSpec> ParseProject(std::string_view text, std::string_view label,
   if (!root.IsMap()) {
     return reader.At(root, "expected a map with functions: at the top of the file");
   }
-  KUMO_RETURN_IF_ERROR(reader.CheckKeys(
-      root, "at the top level", {"project", "service", "functions", "cors", "authorizers"}));
+  KUMO_RETURN_IF_ERROR(
+      reader.CheckKeys(root, "at the top level",
+                       {"project", "service", "functions", "queues", "cors", "authorizers"}));
   ProjectSpec project;
   KUMO_RETURN_IF_ERROR(ParseProjectName(reader, root, base_dir, project));
   if (!root["functions"]) return reader.At(root, "the file needs a functions: map");
+  // Queues first: functions refer to them by name wherever they stand in the file.
+  if (const YAML::Node queues = root["queues"]) {
+    KUMO_ASSIGN_OR_RETURN(project.queues, ParseQueues(reader, queues, queues));
+  }
   for (auto it = root.begin(); it != root.end(); ++it) {
     const std::string& key = it->first.Scalar();
     if (key == "functions") {

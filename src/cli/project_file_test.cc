@@ -129,10 +129,10 @@ TEST_F(ProjectFileTest, UnknownKeyNamesTheKeyItsPlaceAndTheExpectedOnes) {
                     "    memroy: 256\n"),
             "kumo.yaml:7:5: unknown key \"memroy\" in function \"items\" (expected one of: "
             "runtime, handler, code, memory, timeout, environment, concurrency, keepAlive, events, "
-            "description)");
+            "description, maximumRetryAttempts, maximumEventAge, destinations)");
   EXPECT_EQ(ErrorOf("functoins: {}\n"),
             "kumo.yaml:1:1: unknown key \"functoins\" at the top level (expected one of: project, "
-            "service, functions, cors, authorizers)");
+            "service, functions, queues, cors, authorizers)");
   EXPECT_EQ(ErrorOf("functions: {}\ncors: {allowOrigin: ['*']}\n"),
             "kumo.yaml:2:8: unknown key \"allowOrigin\" in cors (expected one of: allowOrigins, "
             "allowMethods, allowHeaders, exposeHeaders, allowCredentials, maxAge, allowedOrigins, "
@@ -194,7 +194,8 @@ TEST_F(ProjectFileTest, EventMistakes) {
   EXPECT_EQ(ErrorOf(head + "      - http: GET /items\n      - httpApi: get /items/\n"),
             "kumo.yaml:7:9: route \"GET /items\" is already used by function \"items\"");
   EXPECT_EQ(ErrorOf(head + "      - sqs: queue\n"),
-            "kumo.yaml:6:9: unknown key \"sqs\" in events (expected one of: http, httpApi)");
+            "kumo.yaml:6:14: unknown queue \"queue\" (queues of this file: none; or give an "
+            "arn:aws:sqs:... ARN)");
   EXPECT_EQ(ErrorOf(head + "      - http: {route: GET /x, auth: token}\n"),
             "kumo.yaml:6:37: auth must be none, api_key or jwt:<authorizer name>");
   EXPECT_EQ(ErrorOf(head + "      - http: {route: GET /x, rateLimit: {rps: 0}}\n"),

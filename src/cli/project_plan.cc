@@ -168,6 +168,11 @@ Result<Plan> MakePlan(const ProjectSpec& project,
     plan.functions.push_back(NewStep(FunctionStep::Kind::kDelete, name, nullptr));
   }
   PlanRouteReleases(project, server, plan);
+  std::vector<std::string> ours;
+  for (const DeployedFunction& deployed : server.functions) {
+    if (BelongsTo(deployed.description, project.name)) ours.push_back(deployed.name);
+  }
+  KUMO_ASSIGN_OR_RETURN(plan.events, MakeEventPlan(project, ours, server.events));
   return plan;
 }
 

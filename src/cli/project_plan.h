@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/project_event_plan.h"
 #include "cli/project_file.h"
 #include "common/result.h"
 
@@ -50,6 +51,7 @@ struct ServerSnapshot {
   std::vector<DeployedFunction> functions;
   std::optional<CorsSpec> cors;
   std::vector<DeployedAuthorizer> authorizers;
+  EventSnapshot events;
 };
 
 struct FunctionStep {
@@ -80,6 +82,7 @@ struct GatewayStep {
 struct Plan {
   std::vector<GatewayStep> gateway;
   std::vector<FunctionStep> functions;  // the file's functions by name, then deletions by name
+  EventPlan events;  // queues, mappings, schedules and async settings (project_event_plan.h)
 };
 
 // "kumo-project:NAME".
@@ -89,8 +92,8 @@ std::string DescriptionFor(const std::string& project, const FunctionSpec& spec)
 // True when `description` carries the tag of `project`.
 bool BelongsTo(const std::string& description, const std::string& project);
 
-// Fails when a function of the file exists on the server outside this project. `code_sha256`
-// holds the base64 SHA-256 of each function's zip, by name.
+// Fails when a function, queue or schedule of the file exists on the server outside this project.
+// `code_sha256` holds the base64 SHA-256 of each function's zip, by name.
 Result<Plan> MakePlan(const ProjectSpec& project,
                       const std::map<std::string, std::string>& code_sha256,
                       const ServerSnapshot& server);

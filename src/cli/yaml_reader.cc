@@ -25,15 +25,53 @@ bool IsEnvName(std::string_view name) {
   });
 }
 
+// "90", "90s", "15m", "2h" or "1d" as seconds; nullopt for anything else.
+std::optional<int64_t> ParseDuration(std::string digits) {
+  if (digits.empty()) return std::nullopt;
+  int64_t unit = 1;
+  switch (digits.back()) {
+    case 's':
+      unit = 1;
+      break;
+    case 'm':
+      unit = 60;
+      break;
+    case 'h':
+      unit = 3600;
+      break;
+    case 'd':
+      unit = 86400;
+      break;
+    default:
+      unit = 0;
+      break;
+  }
+  if (unit != 0) {
+    digits.pop_back();
+  } else {
+    unit = 1;
+  }
+  if (digits.empty() || digits.size() > 9 ||
+      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  return std::stoll(digits) * unit;
+}
+
 }  // namespace
 
-Error YamlReader::At(const YAML::Node& node, std::string_view message) const {
+std::string YamlReader::Position(const YAML::Node& node) const {
   YAML::Mark mark = node.Mark();
   std::string where = label_;
   if (!mark.is_null()) {
     where.append(":").append(std::to_string(mark.line + 1));
     where.append(":").append(std::to_string(mark.column + 1));
   }
+  return where;
+}
+
+Error YamlReader::At(const YAML::Node& node, std::string_view message) const {
+  std::string where = Position(node);
   where.append(": ").append(message);
   return MakeError(ErrorCode::kInvalidArgument, std::move(where));
 }
@@ -102,6 +140,15 @@ Result<int64_t> YamlReader::Integer(const YAML::Node& key, const YAML::Node& val
     return At(value, range_message);
   }
   return number;
+}
+
+Result<int64_t> YamlReader::Seconds(const YAML::Node& key, const YAML::Node& value, int64_t min,
+                                    int64_t max, std::string_view range_message) const {
+  if (!value.IsScalar()) return AtValue(key, value, range_message);
+  KUMO_ASSIGN_OR_RETURN(std::string text, Substitute(value, value.Scalar()));
+  std::optional<int64_t> seconds = ParseDuration(text);
+  if (!seconds || *seconds < min || *seconds > max) return At(value, range_message);
+  return *seconds;
 }
 
 Result<double> YamlReader::Number(const YAML::Node& key, const YAML::Node& value,

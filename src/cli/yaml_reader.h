@@ -23,6 +23,8 @@ class YamlReader {
   // "FILE:LINE:COL: message" at `node` (or at `key` when the value is null, since yaml-cpp
   // places an empty value at the start of the next line).
   Error At(const YAML::Node& node, std::string_view message) const;
+  // "FILE:LINE:COL" of `node` (just FILE when yaml-cpp has no mark).
+  std::string Position(const YAML::Node& node) const;
   Error AtValue(const YAML::Node& key, const YAML::Node& value, std::string_view message) const;
 
   // Fails on a key of `map` that is not in `allowed` or that appears twice. `where` names the
@@ -35,6 +37,10 @@ class YamlReader {
                              std::string_view what) const;
   // A whole number in [min, max]; `range_message` is the error for anything else.
   Result<int64_t> Integer(const YAML::Node& key, const YAML::Node& value, int64_t min, int64_t max,
+                          std::string_view range_message) const;
+  // Seconds in [min, max], written as a whole number or a duration such as 90s, 15m, 2h or 4d;
+  // `range_message` is the error for anything else.
+  Result<int64_t> Seconds(const YAML::Node& key, const YAML::Node& value, int64_t min, int64_t max,
                           std::string_view range_message) const;
   Result<double> Number(const YAML::Node& key, const YAML::Node& value,
                         std::string_view what) const;
