@@ -67,17 +67,22 @@ if [[ -x build/examples/cpp-hello/bootstrap ]]; then
 fi
 # The REST API project: its functions and HTTP routes, from examples/rest-api/kumo.yaml.
 (cd examples/rest-api && "../../$KUMO" deploy) || { echo "run-example: project deploy failed" >&2; stop; }
+# The event-driven project: queues, a queue-fed worker and a schedule (examples/queue-worker).
+(cd examples/queue-worker && "../../$KUMO" deploy) || { echo "run-example: project deploy failed" >&2; stop; }
 
 cat <<MSG
 
 kumo is running at $KUMO_ENDPOINT with python-hello, node-hello and cpp-hello deployed,
-and the REST API project of examples/rest-api on the gateway at http://$GATEWAY.
+the REST API project of examples/rest-api on the gateway at http://$GATEWAY, and the
+queue-worker project of examples/queue-worker (a queue, its worker and a schedule).
 Try, in another terminal:
 
   curl -s -X POST $KUMO_ENDPOINT/2015-03-31/functions/python-hello/invocations -d '{"name":"you"}'
   KUMO_ENDPOINT=$KUMO_ENDPOINT build/kumo invoke python-hello --payload '{"name":"you"}'
   curl -s http://$GATEWAY/hello
   curl -s http://$GATEWAY/items
+  curl -s -X POST http://$GATEWAY/orders -d '{"orders": [{"id": "a1", "qty": 2}]}'
+  KUMO_ENDPOINT=$KUMO_ENDPOINT build/kumo logs worker
 
 Press Ctrl-C to stop.
 MSG
