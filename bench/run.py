@@ -22,12 +22,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from benchlib import baselines, kumo, load, machine, procs  # noqa: E402
 from benchlib.report import Report, Table  # noqa: E402
-from benchlib.scenarios import burst, cold, memory, peers, throughput, warm  # noqa: E402
+from benchlib.scenarios import burst, cold, events, memory, peers, throughput, warm  # noqa: E402
 from benchlib.settings import MODES  # noqa: E402
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 SCENARIOS = [("warm", warm), ("throughput", throughput), ("cold", cold), ("burst", burst),
-             ("memory", memory), ("peers", peers)]
+             ("memory", memory), ("peers", peers), ("events", events)]
 
 
 def parse_args():

@@ -49,6 +49,7 @@ class FakeInstance : public sandbox::Instance {
   void Terminate() override { ++*terminated_; }
   void Kill() override { Exit(W_EXITCODE(0, SIGKILL)); }
   int Reap() override { return status_; }
+  bool HasExited() override { return exited_; }
 
   // Test side: the process "exits" with `status` (as waitpid reports it).
   void Exit(int status) {

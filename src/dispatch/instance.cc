@@ -116,6 +116,7 @@ void PoolInstance::OnOutputReadable() { DrainOutput(); }
 
 void PoolInstance::OnProcessExit() {
   if (exited_) return;
+  if (!sandbox_->HasExited()) return;  // a spurious wake-up: keep watching
   exited_ = true;
   DrainOutput();
   if (!partial_line_.empty()) {

@@ -84,6 +84,11 @@ class Instance {
   // blocks until the helper exits); later calls return the same status. Destroying an Instance
   // that was not reaped kills and reaps it.
   virtual int Reap() = 0;
+  // Whether the helper has exited (and Reap would not block), without reaping it. The loop
+  // checks before reaping: a readiness report of the pidfd can be spurious (epoll keeps
+  // reporting a socket whose duplicate was closed, to whatever watch reuses its slot), and a
+  // blocking wait on the loop thread would freeze the server.
+  virtual bool HasExited() = 0;
 };
 
 struct LauncherOptions {

@@ -164,10 +164,13 @@ TEST_F(LauncherTest, KillEndsInstanceWithSigkill) {
   auto instance = launcher_->Launch(spec);
   ASSERT_TRUE(instance.ok()) << instance.error().message;
   ASSERT_THAT(ReadUntil((*instance)->output_fd(), "ready\n"), HasSubstr("ready"));
+  EXPECT_FALSE((*instance)->HasExited());
   (*instance)->Kill();
   (*instance)->Kill();  // twice is harmless
   pollfd pfd{(*instance)->pidfd(), POLLIN, 0};
   ASSERT_EQ(::poll(&pfd, 1, kTimeoutMs), 1) << "pidfd did not become readable";
+  EXPECT_TRUE((*instance)->HasExited());
+  EXPECT_TRUE((*instance)->HasExited()) << "asking does not reap";
   int status = (*instance)->Reap();
   ASSERT_TRUE(WIFSIGNALED(status)) << status;
   EXPECT_EQ(WTERMSIG(status), SIGKILL);

@@ -55,6 +55,17 @@ void SandboxInstance::Kill() {
   if (p_.cgroup) p_.cgroup->KillAll();
 }
 
+bool SandboxInstance::HasExited() {
+  if (reaped_) return true;
+  siginfo_t info{};
+  int r;
+  do {
+    r = ::waitid(P_PID, static_cast<id_t>(p_.helper_pid), &info, WEXITED | WNOHANG | WNOWAIT);
+  } while (r < 0 && errno == EINTR);
+  // ECHILD: not our child any more (already reaped elsewhere): nothing to wait for.
+  return r < 0 ? errno == ECHILD : info.si_pid != 0;
+}
+
 int SandboxInstance::Reap() {
   if (reaped_) return status_;
   pid_t r;

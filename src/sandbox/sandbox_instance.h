@@ -37,6 +37,7 @@ class SandboxInstance : public Instance {
   void Terminate() override;
   void Kill() override;
   int Reap() override;
+  bool HasExited() override;
 
  private:
   InstanceParts p_;
