@@ -41,6 +41,11 @@ class FakeInstance : public sandbox::Instance {
   int pidfd() const override { return exit_.get(); }
   int output_fd() const override { return out_read_.get(); }
   std::vector<int> listen_fds() const override { return {listen_.get()}; }
+  std::vector<UniqueFd> TakeListenFds() override {
+    std::vector<UniqueFd> fds;
+    fds.push_back(std::move(listen_));
+    return fds;
+  }
   std::vector<std::string> listen_addresses() const override {
     return {"127.0.0.1:" + std::to_string(port_)};
   }

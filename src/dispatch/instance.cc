@@ -31,17 +31,17 @@ Result<std::unique_ptr<PoolInstance>> PoolInstance::Start(net::EventLoop& loop,
   self->http_port_ = http_port;
   self->launched_at = std::chrono::steady_clock::now();
   KUMO_ASSIGN_OR_RETURN(self->sandbox_, launcher.Launch(spec));
-  std::vector<int> fds = self->sandbox_->listen_fds();
+  // The servers own the sockets outright: no duplicate stays open elsewhere, so closing one
+  // closes the socket and ends its epoll registration at once.
+  std::vector<UniqueFd> fds = self->sandbox_->TakeListenFds();
   if (fds.empty()) {
     self->sandbox_->Kill();
     return MakeError(ErrorCode::kInternal, "sandbox returned no Runtime API socket");
   }
-  // The sandbox keeps its own descriptors; servers get duplicates they may close.
-  self->channel_ = std::make_unique<runtime::RuntimeChannel>(
-      loop, UniqueFd(fcntl(fds[0], F_DUPFD_CLOEXEC, 3)), self.get());
+  self->channel_ =
+      std::make_unique<runtime::RuntimeChannel>(loop, std::move(fds[0]), self.get());
   if (fds.size() > 1 && api_handler) {
-    self->api_server_ =
-        net::HttpServer::Adopt(loop, UniqueFd(fcntl(fds[1], F_DUPFD_CLOEXEC, 3)), api_handler);
+    self->api_server_ = net::HttpServer::Adopt(loop, std::move(fds[1]), api_handler);
   }
   int out = self->sandbox_->output_fd();
   fcntl(out, F_SETFL, fcntl(out, F_GETFL) | O_NONBLOCK);

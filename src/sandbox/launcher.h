@@ -65,6 +65,10 @@ class Instance {
   virtual int output_fd() const = 0;
   // Listening sockets, in the order of InstanceSpec::listen_ports. The Instance owns them.
   virtual std::vector<int> listen_fds() const = 0;
+  // Hands the listening sockets over, in the same order; the Instance keeps none afterwards
+  // (listen_fds() is then empty). Whoever serves them owns them, so closing one really closes
+  // it (a duplicate left open here would keep its epoll registration alive).
+  virtual std::vector<UniqueFd> TakeListenFds() = 0;
   // The host:port the instance's program reaches each listening socket at, in the same order.
   // With a network namespace that is 127.0.0.1 and the requested port; without one (not root)
   // the helper binds ephemeral host ports instead and the channel is not private; it then also

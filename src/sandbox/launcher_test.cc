@@ -257,7 +257,11 @@ TEST_F(LauncherTest, ListeningSocketIsHandedBackAndPrivate) {
   ASSERT_TRUE(a.ok()) << a.error().message;
   ASSERT_EQ((*a)->listen_fds().size(), 1u);
   EXPECT_EQ((*a)->listen_addresses(), std::vector<std::string>{"127.0.0.1:9001"});
-  int listen_fd = (*a)->listen_fds()[0];
+  // Taken over, the socket is the caller's alone.
+  std::vector<UniqueFd> taken = (*a)->TakeListenFds();
+  ASSERT_EQ(taken.size(), 1u);
+  EXPECT_TRUE((*a)->listen_fds().empty());
+  int listen_fd = taken[0].get();
   pollfd pfd{listen_fd, POLLIN, 0};
   ASSERT_EQ(::poll(&pfd, 1, kTimeoutMs), 1);
   int conn = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);

@@ -4,6 +4,8 @@
 // the launcher's (event loop) thread calls it.
 
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "sandbox/instance_cgroup.h"
 #include "sandbox/launcher.h"
@@ -37,6 +39,7 @@ class SandboxInstance : public Instance {
   void Terminate() override;
   void Kill() override;
   int Reap() override;
+  std::vector<UniqueFd> TakeListenFds() override { return std::exchange(p_.listeners, {}); }
   bool HasExited() override;
 
  private:
