@@ -19,6 +19,7 @@
 #include "sandbox/launcher.h"
 #include "store/bundle_store.h"
 #include "store/function_store.h"
+#include "telemetry/log_files.h"
 #include "telemetry/log_store.h"
 
 namespace kumo::server {
@@ -138,6 +139,11 @@ int Serve(const ServeOptions& options) {
 
   net::EventLoop loop;
   telemetry::LogStore logs;
+  if (auto files = telemetry::LogFiles::Open((data / "logs").string()); files.ok()) {
+    logs.AttachFiles(std::move(files).value());
+  } else {
+    spdlog::warn("logs are kept in memory only: {}", files.error().message);
+  }
   dispatch::DispatcherOptions dispatch_options;
   dispatch_options.runtimes_dir =
       options.runtimes_dir.empty() ? DefaultRuntimesDir() : options.runtimes_dir;
@@ -258,6 +264,7 @@ int Serve(const ServeOptions& options) {
   (*events)->Start();
   loop.Run();
   (*events)->Flush();
+  logs.Flush();
   spdlog::info("stopped");
   return 0;
 }

@@ -2,7 +2,28 @@
 
 #include <utility>
 
+#include "telemetry/log_files.h"
+
 namespace kumo::telemetry {
+
+LogStore::LogStore() = default;
+LogStore::~LogStore() {
+  if (files_) files_->Flush();
+}
+
+void LogStore::AttachFiles(std::unique_ptr<LogFiles> files) {
+  for (auto& [function, events] : files->Load(kMaxEventsPerFunction)) {
+    if (events.empty()) continue;
+    FunctionLog& log = logs_[function];
+    log.events.assign(events.begin(), events.end());
+    log.next_seq = log.events.back().seq + 1;
+  }
+  files_ = std::move(files);
+}
+
+void LogStore::Flush() {
+  if (files_) files_->Flush();
+}
 
 void LogStore::Append(const std::string& function, int64_t timestamp_ms, std::string request_id,
                       std::string message) {
@@ -10,6 +31,12 @@ void LogStore::Append(const std::string& function, int64_t timestamp_ms, std::st
   log.events.push_back(
       LogEvent{log.next_seq++, timestamp_ms, std::move(request_id), std::move(message)});
   if (log.events.size() > kMaxEventsPerFunction) log.events.pop_front();
+  if (files_) {
+    files_->Write(function, log.events.back());
+    if (files_->NeedsRewrite(function)) {
+      files_->Rewrite(function, {log.events.begin(), log.events.end()});
+    }
+  }
   if (!log.waiters.empty()) {
     auto waiters = std::exchange(log.waiters, {});
     for (auto& [id, waiter] : waiters) waiter();
@@ -47,6 +74,7 @@ void LogStore::CancelWait(const std::string& function, uint64_t id) {
 }
 
 void LogStore::Forget(const std::string& function) {
+  if (files_) files_->Remove(function);
   auto it = logs_.find(function);
   if (it == logs_.end()) return;
   auto waiters = std::exchange(it->second.waiters, {});

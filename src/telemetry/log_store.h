@@ -1,16 +1,20 @@
 #pragma once
 // Recent log lines of every function (what instances printed plus the START/END/REPORT lines),
 // numbered per function, with long-poll waiters for `kumo logs --follow`. Kept in memory, the
-// newest kMaxEventsPerFunction per function. Loop thread only.
+// newest kMaxEventsPerFunction per function, and on disk when files are attached (the server
+// attaches <data>/logs, so logs survive restarts). Loop thread only.
 
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace kumo::telemetry {
+
+class LogFiles;
 
 struct LogEvent {
   uint64_t seq = 0;
@@ -21,6 +25,8 @@ struct LogEvent {
 
 class LogStore {
  public:
+  LogStore();
+  ~LogStore();
   static constexpr size_t kMaxEventsPerFunction = 10000;
   using Waiter = std::function<void()>;
 
@@ -34,6 +40,10 @@ class LogStore {
   uint64_t WaitForAppend(const std::string& function, Waiter waiter);
   void CancelWait(const std::string& function, uint64_t id);
   void Forget(const std::string& function);
+  // Loads what `files` hold and writes every later event there too.
+  void AttachFiles(std::unique_ptr<LogFiles> files);
+  // Writes buffered lines out (shutdown).
+  void Flush();
 
  private:
   struct FunctionLog {
@@ -42,6 +52,7 @@ class LogStore {
     std::map<uint64_t, Waiter> waiters;
   };
   std::map<std::string, FunctionLog> logs_;
+  std::unique_ptr<LogFiles> files_;
   uint64_t next_waiter_id_ = 1;
 };
 

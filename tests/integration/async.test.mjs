@@ -250,10 +250,17 @@ describe('async invocations', () => {
     await client.send(new PutFunctionConcurrencyCommand({
       FunctionName: name, ReservedConcurrentExecutions: 0 }));
     for (let i = 0; i < 5; i++) await invokeEvent(client, name, { tag: `r${i}` });
+    // Logs are kept on disk too: a call made before the restart is still in them after it.
+    const witness = uniqueName('witness');
+    await createWorker(client, witness);
+    const before = await invoke(client, witness, { tag: 'before-restart' });
     kumo = await kumo.restart();
     client = lambdaClient(kumo.endpoint);
     sqs = sqsClient(kumo.endpoint);
     assert.deepEqual((await logLines(kumo.endpoint, name)).filter((l) => l.startsWith('START')), []);
+    const kept = await logLines(kumo.endpoint, witness);
+    assert.ok(kept.some((l) => l.includes(`START RequestId: ${before.requestId}`)), kept.join('\n'));
+    assert.ok(kept.some((l) => l.includes('"tag": "before-restart"')));
     await client.send(new DeleteFunctionConcurrencyCommand({ FunctionName: name }));
     for (let i = 0; i < 5; i++) await waitForLog(kumo.endpoint, name, new RegExp(`"tag": "r${i}"`));
   });
