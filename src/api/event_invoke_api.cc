@@ -5,6 +5,7 @@
 #include "api/request_json.h"
 #include "api/request_path.h"
 #include "api/validation.h"
+#include "common/arn.h"
 #include "common/time_format.h"
 
 namespace kumo::api {
@@ -12,22 +13,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::string_view kPrefix = "/2019-09-25/functions/";
-
-// "arn:aws:<service>:<region>:<account>:<resource>" -> service and resource.
-bool SplitArn(const std::string& arn, std::string* service, std::string* resource) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  for (int i = 0; i < 5; ++i) {
-    size_t colon = arn.find(':', start);
-    if (colon == std::string::npos) return false;
-    parts.push_back(arn.substr(start, colon - start));
-    start = colon + 1;
-  }
-  if (parts[0] != "arn") return false;
-  *service = parts[2];
-  *resource = arn.substr(start);
-  return !resource->empty();
-}
 
 }  // namespace
 
@@ -173,18 +158,19 @@ void EventInvokeApi::Put(const std::string& name, const std::string& qualifier,
 }
 
 Status EventInvokeApi::CheckDestination(const std::string& arn) {
-  std::string service, resource;
-  if (!SplitArn(arn, &service, &resource)) {
+  std::optional<Arn> parsed = ParseArn(arn);
+  if (!parsed) {
     return MakeError(ErrorCode::kInvalidArgument, "The destination ARN " + arn + " is invalid");
   }
-  if (service == "sqs") {
+  const std::string& resource = parsed->resource;
+  if (parsed->service == "sqs") {
     if (!queues_.GetQueue(resource).ok()) {
       return MakeError(ErrorCode::kInvalidArgument,
                        "The destination queue " + arn + " does not exist");
     }
     return Ok();
   }
-  if (service == "lambda" && resource.rfind("function:", 0) == 0) {
+  if (parsed->service == "lambda" && resource.rfind("function:", 0) == 0) {
     std::string name = resource.substr(9);
     name = name.substr(0, name.find(':'));
     if (!functions_.Get(name).ok()) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "api/request_path.h"
+#include "common/arn.h"
 #include "common/time_format.h"
 #include "events/schedule_expression.h"
 
@@ -101,22 +102,22 @@ struct LambdaTarget {
 };
 
 // arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]
-Result<LambdaTarget> ParseLambdaArn(const std::string& arn) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (true) {
-    size_t colon = arn.find(':', start);
-    parts.push_back(arn.substr(start, colon - start));
-    if (colon == std::string::npos) break;
-    start = colon + 1;
-  }
-  if ((parts.size() != 7 && parts.size() != 8) || parts[0] != "arn" || parts[2] != "lambda" ||
-      parts[5] != "function" || parts[6].empty() || (parts.size() == 8 && parts[7].empty())) {
-    return Invalid("Target.Arn: '" + arn +
+Result<LambdaTarget> ParseLambdaArn(const std::string& text) {
+  std::optional<Arn> arn = ParseArn(text);
+  constexpr std::string_view kFunction = "function:";
+  std::string name = arn && arn->resource.rfind(kFunction, 0) == 0
+                         ? arn->resource.substr(kFunction.size())
+                         : std::string();
+  size_t colon = name.find(':');
+  std::string qualifier = colon == std::string::npos ? "" : name.substr(colon + 1);
+  if (colon != std::string::npos) name.resize(colon);
+  if (!arn || arn->service != "lambda" || name.empty() ||
+      (colon != std::string::npos && (qualifier.empty() || qualifier.find(':') != std::string::npos))) {
+    return Invalid("Target.Arn: '" + text +
                    "' is not a Lambda function ARN "
                    "(arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>])");
   }
-  return LambdaTarget{parts[6], parts.size() == 8 ? parts[7] : ""};
+  return LambdaTarget{name, qualifier};
 }
 
 std::string FunctionArnOf(const std::string& region, const std::string& account,

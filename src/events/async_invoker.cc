@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/arn.h"
 #include "common/encoding.h"
 #include "common/time_format.h"
 #include "events/destination_record.h"
@@ -32,19 +33,6 @@ std::string QualifiedArn(const AsyncInvokerOptions& o, const AsyncEvent& e,
   if (qualifier.empty()) qualifier = "$LATEST";
   return "arn:aws:lambda:" + o.region + ":" + o.account_id + ":function:" + e.function_name + ":" +
          qualifier;
-}
-
-// "arn:aws:<service>:<region>:<account>:<rest>" split into service and rest.
-bool SplitArn(const std::string& arn, std::string* service, std::string* rest) {
-  if (arn.rfind("arn:", 0) != 0) return false;
-  size_t a = arn.find(':', 4);                                   // after partition
-  size_t b = a == std::string::npos ? a : arn.find(':', a + 1);  // after service
-  size_t c = b == std::string::npos ? b : arn.find(':', b + 1);  // after region
-  size_t d = c == std::string::npos ? c : arn.find(':', c + 1);  // after account
-  if (d == std::string::npos) return false;
-  *service = arn.substr(a + 1, b - a - 1);
-  *rest = arn.substr(d + 1);
-  return true;
 }
 
 }  // namespace
@@ -262,12 +250,13 @@ void AsyncInvoker::OnResult(const std::string& function, store::ReceivedMessage 
 
 void AsyncInvoker::SendToDestination(const std::string& arn, const std::string& record,
                                      std::function<void()> done) {
-  std::string service, rest;
-  if (!SplitArn(arn, &service, &rest)) {
+  std::optional<Arn> parsed = ParseArn(arn);
+  if (!parsed) {
     spdlog::warn("async: destination {} is not an ARN; record dropped", arn);
     return done();
   }
-  if (service == "sqs") {
+  const std::string& rest = parsed->resource;
+  if (parsed->service == "sqs") {
     store::NewMessage message;
     message.body = record;
     message.sender_id = "lambda";
@@ -282,7 +271,7 @@ void AsyncInvoker::SendToDestination(const std::string& arn, const std::string& 
                  });
     return;
   }
-  if (service == "lambda" && rest.rfind("function:", 0) == 0) {
+  if (parsed->service == "lambda" && rest.rfind("function:", 0) == 0) {
     std::string name = rest.substr(9);
     std::string qualifier;
     if (size_t colon = name.find(':'); colon != std::string::npos) {

@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <set>
 
+#include "common/arn.h"
+
 namespace kumo::events {
 namespace json = boost::json;
 namespace {
@@ -62,22 +64,13 @@ json::object RecordAttributes(const store::ReceivedMessage& received, const SqsS
 
 }  // namespace
 
-std::optional<SqsArn> ParseSqsArn(std::string_view arn) {
-  constexpr std::string_view kPrefix = "arn:aws:sqs:";
-  if (arn.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
-  arn.remove_prefix(kPrefix.size());
-  size_t first = arn.find(':');
-  if (first == std::string_view::npos) return std::nullopt;
-  size_t second = arn.find(':', first + 1);
-  if (second == std::string_view::npos) return std::nullopt;
-  SqsArn out{std::string(arn.substr(0, first)),
-             std::string(arn.substr(first + 1, second - first - 1)),
-             std::string(arn.substr(second + 1))};
-  if (out.region.empty() || out.account_id.empty() || out.queue.empty() ||
-      out.queue.find(':') != std::string::npos) {
+std::optional<SqsArn> ParseSqsArn(std::string_view text) {
+  std::optional<Arn> arn = ParseArn(text);
+  if (!arn || arn->partition != "aws" || arn->service != "sqs" || arn->region.empty() ||
+      arn->account_id.empty() || arn->resource.find(':') != std::string::npos) {
     return std::nullopt;
   }
-  return out;
+  return SqsArn{arn->region, arn->account_id, arn->resource};
 }
 
 std::string SqsRecordJson(const store::ReceivedMessage& received, const SqsSource& source) {

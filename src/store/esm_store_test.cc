@@ -5,27 +5,13 @@
 #include <filesystem>
 
 #include "common/encoding.h"
+#include "store/store_file_test_util.h"
 
 namespace kumo::store {
 namespace {
 
-class EsmStoreTest : public ::testing::Test {
+class EsmStoreTest : public StoreFileTest<EsmStore> {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("esm-" + NewUuid());
-    std::filesystem::create_directories(dir_);
-    Reopen();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  void Reopen() {
-    store_.reset();
-    auto opened = EsmStore::Open((dir_ / "kumo.db").string());
-    ASSERT_TRUE(opened.ok()) << opened.error().message;
-    store_ = std::move(opened.value());
-  }
   static EventSourceMapping Mapping(const std::string& uuid, const std::string& queue,
                                     const std::string& function) {
     EventSourceMapping m;
@@ -34,8 +20,6 @@ class EsmStoreTest : public ::testing::Test {
     m.function_name = function;
     return m;
   }
-  std::filesystem::path dir_;
-  std::unique_ptr<EsmStore> store_;
 };
 
 TEST_F(EsmStoreTest, EveryFieldSurvivesReopen) {

@@ -5,30 +5,12 @@
 #include <filesystem>
 
 #include "common/encoding.h"
+#include "store/store_file_test_util.h"
 
 namespace kumo::store {
 namespace {
 
-class GatewayStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("gw-" + NewUuid());
-    std::filesystem::create_directories(dir_);
-    Reopen();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  void Reopen() {
-    store_.reset();
-    auto opened = GatewayStore::Open((dir_ / "kumo.db").string());
-    ASSERT_TRUE(opened.ok()) << opened.error().message;
-    store_ = std::move(opened.value());
-  }
-  std::filesystem::path dir_;
-  std::unique_ptr<GatewayStore> store_;
-};
+class GatewayStoreTest : public StoreFileTest<GatewayStore> {};
 
 TEST_F(GatewayStoreTest, RoutesBelongToOneFunctionAndSurviveReopen) {
   RouteConfig get{"GET /items/{id}", "", "api_key", 10, 20};

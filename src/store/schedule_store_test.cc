@@ -5,30 +5,12 @@
 #include <filesystem>
 
 #include "common/encoding.h"
+#include "store/store_file_test_util.h"
 
 namespace kumo::store {
 namespace {
 
-class ScheduleStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("sched-" + NewUuid());
-    std::filesystem::create_directories(dir_);
-    Reopen();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  void Reopen() {
-    store_.reset();
-    auto opened = ScheduleStore::Open((dir_ / "kumo.db").string());
-    ASSERT_TRUE(opened.ok()) << opened.error().message;
-    store_ = std::move(opened.value());
-  }
-  std::filesystem::path dir_;
-  std::unique_ptr<ScheduleStore> store_;
-};
+class ScheduleStoreTest : public StoreFileTest<ScheduleStore> {};
 
 ScheduleDefinition Sample(const std::string& name) {
   ScheduleDefinition s;

@@ -10,11 +10,12 @@ import {
   DeleteFunctionEventInvokeConfigCommand, DeleteFunctionCommand,
 } from '@aws-sdk/client-lambda';
 import {
-  SQSClient, CreateQueueCommand, ReceiveMessageCommand, DeleteMessageCommand,
+  CreateQueueCommand, ReceiveMessageCommand, DeleteMessageCommand,
   GetQueueUrlCommand,
 } from '@aws-sdk/client-sqs';
 import {
-  startKumo, lambdaClient, zipFiles, uniqueName, invoke, expectReject, rawRequest, waitForLog,
+  startKumo, lambdaClient, sqsClient, zipFiles, uniqueName, invoke, expectReject, rawRequest,
+  waitForLog,
 } from './harness.mjs';
 
 const ACCOUNT = '000000000000';
@@ -30,13 +31,6 @@ def handler(event, context):
         raise RuntimeError("asked to fail: " + str(event.get("tag")))
     return {"done": event.get("tag")}
 `;
-
-function sqsClient(endpoint) {
-  return new SQSClient({
-    endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-    maxAttempts: 1,
-  });
-}
 
 async function createWorker(client, name, extra = {}) {
   await client.send(new CreateFunctionCommand({

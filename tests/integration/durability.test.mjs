@@ -9,10 +9,10 @@ import {
   CreateFunctionCommand, InvokeCommand, CreateEventSourceMappingCommand,
 } from '@aws-sdk/client-lambda';
 import {
-  SQSClient, CreateQueueCommand, SendMessageBatchCommand, ReceiveMessageCommand,
+  CreateQueueCommand, SendMessageBatchCommand, ReceiveMessageCommand,
   DeleteMessageBatchCommand,
 } from '@aws-sdk/client-sqs';
-import { startKumo, lambdaClient, zipFiles } from './harness.mjs';
+import { startKumo, lambdaClient, sqsClient, zipFiles } from './harness.mjs';
 
 const EVENTS = 1000;
 const MESSAGES = 1000;
@@ -44,10 +44,7 @@ function clients(endpoint) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   return {
     lambda: lambdaClient(endpoint),
-    sqs: new SQSClient({
-      endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-      maxAttempts: 1,
-    }),
+    sqs: sqsClient(endpoint),
   };
 }
 

@@ -13,10 +13,12 @@ import {
   GetEventSourceMappingCommand, ListEventSourceMappingsCommand, UpdateEventSourceMappingCommand,
 } from '@aws-sdk/client-lambda';
 import {
-  SQSClient, CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand,
+  CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand,
   ReceiveMessageCommand, DeleteMessageBatchCommand, SendMessageBatchCommand,
 } from '@aws-sdk/client-sqs';
-import { startKumo, lambdaClient, zipFiles, uniqueName, expectReject } from './harness.mjs';
+import {
+  startKumo, lambdaClient, sqsClient, zipFiles, uniqueName, expectReject,
+} from './harness.mjs';
 
 const T = { timeout: 120000 };
 const ACCOUNT = '000000000000';
@@ -64,10 +66,7 @@ const sqsSend = (Command, input) => sqs.send(new Command(input));
 before(async () => {
   kumo = await startKumo();
   lambda = lambdaClient(kumo.endpoint);
-  sqs = new SQSClient({
-    endpoint: kumo.endpoint, region: 'us-east-1', maxAttempts: 1,
-    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-  });
+  sqs = sqsClient(kumo.endpoint);
   resultsUrl = (await sqsSend(CreateQueueCommand, { QueueName: uniqueName('results') })).QueueUrl;
   const zip = zipFiles({ 'app.py': APP_PY });
   for (const mode of ['ok', 'partial', 'fail']) {
@@ -381,10 +380,7 @@ test('mappings are restored when kumo restarts', T, async () => {
   const m = await mapping(queue, fn.ok, { BatchSize: 10 });
   kumo = await kumo.restart();
   lambda = lambdaClient(kumo.endpoint);
-  sqs = new SQSClient({
-    endpoint: kumo.endpoint, region: 'us-east-1', maxAttempts: 1,
-    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-  });
+  sqs = sqsClient(kumo.endpoint);
   const got = await send(GetEventSourceMappingCommand, { UUID: m.UUID });
   assert.equal(got.State, 'Enabled');
   await sendBodies({ ...queue, url: queue.url.replace(/^http:\/\/[^/]+/, kumo.endpoint) },

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
 
 export const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const SOURCE_DIR = process.env.KUMO_SOURCE_DIR || path.resolve(HERE, '..', '..');
@@ -167,6 +168,37 @@ export function lambdaClient(endpoint) {
     region: 'us-east-1',
     credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
     maxAttempts: 1,
+  });
+}
+
+// The SQS client pointed at kumo's queues (same endpoint as the Lambda API), no retries.
+export function sqsClient(endpoint) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  return new SQSClient({
+    endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+    maxAttempts: 1,
+  });
+}
+
+const GATEWAY_LINE = /kumo gateway listening on (http:\/\/[^\s]+)/;
+
+// Resolves the gateway's URL once the server printed its line (it may follow the API's line).
+export function waitForGateway(server, timeoutMs = 15000) {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const m = server.output().match(GATEWAY_LINE);
+      if (m) {
+        clearTimeout(timer);
+        server.proc.stdout.off('data', check);
+        resolve(m[1]);
+      }
+    };
+    const timer = setTimeout(() => {
+      server.proc.stdout.off('data', check);
+      reject(new Error(`no gateway line within ${timeoutMs} ms:\n${server.output()}`));
+    }, timeoutMs);
+    server.proc.stdout.on('data', check);
+    check();
   });
 }
 

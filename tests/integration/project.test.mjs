@@ -13,36 +13,16 @@ import path from 'node:path';
 import { CreateFunctionCommand, GetFunctionCommand } from '@aws-sdk/client-lambda';
 import {
   KUMO_BIN, SOURCE_DIR, startKumo, lambdaClient, rawRequest, runToEnd, zipFiles, expectReject,
+  waitForGateway,
 } from './harness.mjs';
 
 const T = { timeout: 120000 };
-const GATEWAY_LINE = /kumo gateway listening on (http:\/\/[^\s]+)/;
 
 let kumo;
 let client;
 let gateway;
 let workDir;
 let projectDir;
-
-// Resolves the gateway's URL once the server printed its line (it may follow the API's line).
-function waitForGateway(server, timeoutMs = 15000) {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const m = server.output().match(GATEWAY_LINE);
-      if (m) {
-        clearTimeout(timer);
-        server.proc.stdout.off('data', check);
-        resolve(m[1]);
-      }
-    };
-    const timer = setTimeout(() => {
-      server.proc.stdout.off('data', check);
-      reject(new Error(`no gateway line within ${timeoutMs} ms:\n${server.output()}`));
-    }, timeoutMs);
-    server.proc.stdout.on('data', check);
-    check();
-  });
-}
 
 before(async () => {
   kumo = await startKumo({ args: ['--gateway-listen', '127.0.0.1:0'] });

@@ -14,15 +14,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import {
-  SQSClient, CreateQueueCommand, GetQueueUrlCommand, ListQueueTagsCommand, ReceiveMessageCommand,
+  CreateQueueCommand, GetQueueUrlCommand, ListQueueTagsCommand, ReceiveMessageCommand,
   SendMessageBatchCommand, GetQueueAttributesCommand,
 } from '@aws-sdk/client-sqs';
 import {
   KUMO_BIN, SOURCE_DIR, startKumo, lambdaClient, rawRequest, runToEnd, waitForLog, expectReject,
+  sqsClient, waitForGateway,
 } from './harness.mjs';
 
 const T = { timeout: 180000 };
-const GATEWAY_LINE = /kumo gateway listening on (http:\/\/[^\s]+)/;
 const SCHEDULE = 'queue-worker-worker-1';
 
 let kumo;
@@ -32,32 +32,10 @@ let gateway;
 let workDir;
 let projectDir;
 
-function waitForGateway(server, timeoutMs = 15000) {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const m = server.output().match(GATEWAY_LINE);
-      if (m) {
-        clearTimeout(timer);
-        server.proc.stdout.off('data', check);
-        resolve(m[1]);
-      }
-    };
-    const timer = setTimeout(() => {
-      server.proc.stdout.off('data', check);
-      reject(new Error(`no gateway line within ${timeoutMs} ms:\n${server.output()}`));
-    }, timeoutMs);
-    server.proc.stdout.on('data', check);
-    check();
-  });
-}
-
 before(async () => {
   kumo = await startKumo({ args: ['--gateway-listen', '127.0.0.1:0'] });
   lambda = lambdaClient(kumo.endpoint);
-  sqs = new SQSClient({
-    endpoint: kumo.endpoint, region: 'us-east-1', maxAttempts: 1,
-    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-  });
+  sqs = sqsClient(kumo.endpoint);
   gateway = await waitForGateway(kumo);
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kumo-it-project-events-'));
   projectDir = path.join(workDir, 'queue-worker');

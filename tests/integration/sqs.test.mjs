@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import {
-  SQSClient, CreateQueueCommand, DeleteQueueCommand, ListQueuesCommand, GetQueueUrlCommand,
+  CreateQueueCommand, DeleteQueueCommand, ListQueuesCommand, GetQueueUrlCommand,
   GetQueueAttributesCommand, SetQueueAttributesCommand, PurgeQueueCommand, SendMessageCommand,
   SendMessageBatchCommand, ReceiveMessageCommand, DeleteMessageCommand, DeleteMessageBatchCommand,
   ChangeMessageVisibilityCommand, ChangeMessageVisibilityBatchCommand,
@@ -19,7 +19,9 @@ import {
   TooManyEntriesInBatchRequest, BatchRequestTooLong, ReceiptHandleIsInvalid,
   InvalidAttributeName, InvalidMessageContents,
 } from '@aws-sdk/client-sqs';
-import { startKumo, rawRequest, uniqueName, expectReject, PYTHON, HERE } from './harness.mjs';
+import {
+  startKumo, sqsClient, rawRequest, uniqueName, expectReject, PYTHON, HERE,
+} from './harness.mjs';
 
 const T = { timeout: 120000 };
 const ACCOUNT = '000000000000';
@@ -30,12 +32,7 @@ let sqs;
 before(async () => {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   kumo = await startKumo();
-  sqs = new SQSClient({
-    endpoint: kumo.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-    maxAttempts: 1,
-  });
+  sqs = sqsClient(kumo.endpoint);
 });
 
 after(async () => {

@@ -1,5 +1,7 @@
 #include "api/sqs/queue_url.h"
 
+#include "common/arn.h"
+
 namespace kumo::api::sqs {
 
 bool ValidQueueName(std::string_view name) {
@@ -44,14 +46,10 @@ std::optional<std::string> QueueNameFromUrl(std::string_view url) {
   return std::string(name);
 }
 
-std::optional<std::string> QueueNameFromArn(std::string_view arn) {
-  if (arn.rfind("arn:", 0) != 0) return std::nullopt;
-  size_t colon = arn.rfind(':');
-  std::string_view head = arn.substr(0, colon);
-  if (head.find(":sqs:") == std::string_view::npos) return std::nullopt;
-  std::string_view name = arn.substr(colon + 1);
-  if (!ValidQueueName(name)) return std::nullopt;
-  return std::string(name);
+std::optional<std::string> QueueNameFromArn(std::string_view text) {
+  std::optional<Arn> arn = ParseArn(text);
+  if (!arn || arn->service != "sqs" || !ValidQueueName(arn->resource)) return std::nullopt;
+  return arn->resource;
 }
 
 }  // namespace kumo::api::sqs
